@@ -1,0 +1,107 @@
+"""Safe, bounded YAML reading that remembers the line of every value, for error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Aliases are allowed for sharing a rubric, but expansion is bounded: a "billion laughs" file
+# is a few hundred bytes that expands to billions of nodes once validated.
+MAX_EXPANDED_NODES = 200_000
+
+
+class YamlSourceError(Exception):
+    """The file cannot be read as YAML; `line` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, location: str) -> int | None:
+        """The line of `location` or of its nearest ancestor that has one."""
+        while True:
+            if location in self.lines:
+                return self.lines[location]
+            if not location:
+                return None
+            cut = max(location.rfind("."), location.rfind("["))
+            location = location[:cut] if cut > 0 else ""
+
+
+def format_location(parts: tuple[int | str, ...] | list[int | str]) -> str:
+    """('questions', 3, 'competency') -> 'questions[3].competency'."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlSourceError(f"cannot read the file ({exc.strerror})") from exc
+    if size > MAX_FILE_BYTES:
+        raise YamlSourceError(
+            f"the file is {size / 1_048_576:.1f} MB; bank files are limited to {MAX_FILE_BYTES // 1_048_576} MB"
+        )
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlSourceError(f"not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise YamlSourceError(f"cannot read the file ({exc.strerror})") from exc
+    return parse_yaml(text)
+
+
+def parse_yaml(text: str) -> YamlDocument:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise YamlSourceError("the file is empty")
+        lines: dict[str, int] = {}
+        _index(node, "", lines, [0])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise YamlSourceError(f"not valid YAML: {exc.problem or exc.context}", line) from exc
+    except yaml.YAMLError as exc:
+        raise YamlSourceError(f"not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise YamlSourceError("the YAML is nested too deeply") from exc
+    finally:
+        loader.dispose()
+    return YamlDocument(data=data, lines=lines)
+
+
+def _index(node: yaml.Node, location: str, lines: dict[str, int], count: list[int]) -> None:
+    count[0] += 1
+    if count[0] > MAX_EXPANDED_NODES:
+        raise YamlSourceError(
+            f"the YAML expands to more than {MAX_EXPANDED_NODES:,} values (too many or nested aliases)"
+        )
+    lines.setdefault(location, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = f"{location}.{key}" if location else key
+            _index(value_node, child, lines, count)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, f"{location}[{i}]", lines, count)

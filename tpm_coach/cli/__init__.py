@@ -1,0 +1,52 @@
+"""The `tpm-coach` subcommands. Each module in COMMAND_MODULES adds its own subparsers."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+
+from tpm_coach import __version__
+from tpm_coach.errors import BankError, KnownError
+
+COMMAND_MODULES: tuple[str, ...] = ("bank", "history", "doctor")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tpm-coach",
+        description="Rehearse Technical Program Manager interviews aloud. Run with no arguments for the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"tpm-coach {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"tpm_coach.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def run_cli(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except BankError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return 2
+    except KnownError as exc:
+        print(f"tpm-coach: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  {exc.hint}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,22 @@
+"""Small helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tpm_coach.context import AppContext
+from tpm_coach.storage.atomic import atomic_write_bytes
+
+
+def context() -> AppContext:
+    return AppContext()
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """To a file (atomically) when given, else to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_bytes(output, text.encode("utf-8"))
+        print(f"wrote {output}", file=sys.stderr)

@@ -1,0 +1,36 @@
+"""`tpm-coach history`: past practice sessions, newest first."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from typing import Any
+
+from tpm_coach.cli.common import context
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("history", help="list past sessions, newest first")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the N newest sessions")
+    p.set_defaults(handler=_history)
+
+
+def _history(args: argparse.Namespace) -> int:
+    ctx = context()
+    try:
+        summaries = ctx.sessions.list_summaries(limit=args.limit)
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps([asdict(s) for s in summaries], indent=2))
+        return 0
+    if not summaries:
+        print("no sessions yet: run `tpm-coach` to practise")
+        return 0
+    for s in summaries:
+        score = "  —  " if s.overall is None else f"{s.overall:4.2f}"
+        skills = ", ".join(s.competency_ids) or "-"
+        print(f"#{s.id:<5} {s.started_at[:16].replace('T', ' ')}  {score}/5  {s.attempt_count} answers  {skills}")
+    return 0

@@ -1,0 +1,43 @@
+"""Plain data of the app: question banks with rubrics, and what an attempt produces."""
+
+from tpm_coach.domain.attempt import (
+    AttemptStatus,
+    CriterionScore,
+    DeliveryMetrics,
+    Evidence,
+    ScoreResult,
+    StarCheck,
+    Transcript,
+    Word,
+)
+from tpm_coach.domain.bank import (
+    BANK_FORMAT_VERSION,
+    Bank,
+    Competency,
+    Criterion,
+    Level,
+    Question,
+    QuestionKind,
+    Rubric,
+    ScoreScale,
+)
+
+__all__ = [
+    "BANK_FORMAT_VERSION",
+    "AttemptStatus",
+    "Bank",
+    "Competency",
+    "Criterion",
+    "CriterionScore",
+    "DeliveryMetrics",
+    "Evidence",
+    "Level",
+    "Question",
+    "QuestionKind",
+    "Rubric",
+    "ScoreResult",
+    "ScoreScale",
+    "StarCheck",
+    "Transcript",
+    "Word",
+]

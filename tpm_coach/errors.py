@@ -1,0 +1,81 @@
+"""Typed errors. A `KnownError` carries a message a person can act on; anything else is a defect."""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """An error the user can do something about: shown as a message, never as a traceback."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
+
+class ConfigError(KnownError):
+    """The settings file or an environment override is invalid."""
+
+
+class BankProblem:
+    """One problem found in a question bank file: where it is and what is wrong."""
+
+    __slots__ = ("file", "line", "location", "message")
+
+    def __init__(self, file: str, location: str, message: str, line: int | None = None) -> None:
+        self.file = file
+        self.location = location
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.location:
+            where += f": {self.location}"
+        return f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"BankProblem({self!s})"
+
+
+class BankError(KnownError):
+    """A question bank could not be loaded or saved; `problems` lists every issue found."""
+
+    def __init__(self, problems: list[BankProblem], hint: str = "") -> None:
+        self.problems = problems
+        summary = "; ".join(str(p) for p in problems[:3])
+        if len(problems) > 3:
+            summary += f" (and {len(problems) - 3} more)"
+        super().__init__(summary, hint)
+
+
+class StorageError(KnownError):
+    """The database or a data file cannot be used."""
+
+
+class SchemaTooNewError(StorageError):
+    """The database was written by a newer tpm_coach."""
+
+
+class AudioDeviceError(KnownError):
+    """No usable microphone, or the device failed while recording."""
+
+
+class AudioFileError(KnownError):
+    """An audio file is missing, corrupt, empty or unreasonable."""
+
+
+class TranscriptionError(KnownError):
+    """The speech-to-text engine could not run."""
+
+
+class ScoringError(KnownError):
+    """An answer could not be scored; the attempt and its transcript are kept."""
+
+
+class EmptyAnswerError(ScoringError):
+    """Nothing (or almost nothing) was said, so there is nothing to score."""

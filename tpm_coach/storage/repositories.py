@@ -1,0 +1,344 @@
+"""Repositories: the only code that writes SQL for sessions, attempts, transcripts and scores."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tpm_coach.domain import (
+    AttemptStatus,
+    Competency,
+    CriterionScore,
+    DeliveryMetrics,
+    Evidence,
+    Question,
+    ScoreResult,
+    StarCheck,
+    Transcript,
+    Word,
+)
+from tpm_coach.errors import StorageError
+from tpm_coach.storage.db import Database
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    started_at: str
+    ended_at: str | None
+    title: str
+    bank_ids: list[str]
+    competency_ids: list[str]
+    attempt_count: int
+    scored_count: int
+    overall: float | None
+    speaking_time_s: float
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    id: int
+    session_id: int
+    question: Question
+    competency: Competency
+    status: AttemptStatus
+    status_reason: str
+    answer_mode: str
+    audio_path: str | None
+    duration_s: float | None
+    transcript: Transcript | None
+    metrics: DeliveryMetrics | None
+    score: ScoreResult | None
+    created_at: str
+    parent_attempt_id: int | None
+
+
+class SessionRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create(self, bank_ids: list[str], title: str = "") -> int:
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (started_at, title, bank_ids) VALUES (?, ?, ?)",
+                (now_iso(), title, json.dumps(bank_ids)),
+            )
+        return int(cur.lastrowid or 0)
+
+    def end(self, session_id: int) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (now_iso(), session_id))
+
+    def delete(self, session_id: int) -> list[str]:
+        """Delete a session with its attempts; returns the audio paths (relative) the caller should remove."""
+        with self.db.transaction() as conn:
+            rows = conn.execute(
+                "SELECT audio_path FROM attempts WHERE session_id = ? AND audio_path IS NOT NULL", (session_id,)
+            ).fetchall()
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return [str(r[0]) for r in rows]
+
+    def list_summaries(self, limit: int | None = None) -> list[SessionSummary]:
+        """Every session, newest first, with its mean current overall score (one query)."""
+        rows = self.db.conn.execute(
+            """
+            SELECT s.id, s.started_at, s.ended_at, s.title, s.bank_ids,
+                   COUNT(a.id) AS attempt_count,
+                   COUNT(sc.id) AS scored_count,
+                   AVG(CAST(sc.overall - sc.scale_min AS REAL) / (sc.scale_max - sc.scale_min)) AS norm_overall,
+                   COALESCE(SUM(a.duration_s), 0) AS speaking,
+                   GROUP_CONCAT(DISTINCT a.competency_id) AS competencies
+            FROM sessions s
+            LEFT JOIN attempts a ON a.session_id = s.id
+            LEFT JOIN scores sc ON sc.attempt_id = a.id AND sc.is_current = 1
+            GROUP BY s.id
+            ORDER BY s.started_at DESC, s.id DESC
+            LIMIT ?
+            """,
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        return [
+            SessionSummary(
+                id=r["id"],
+                started_at=r["started_at"],
+                ended_at=r["ended_at"],
+                title=r["title"],
+                bank_ids=json.loads(r["bank_ids"]),
+                competency_ids=sorted((r["competencies"] or "").split(",")) if r["competencies"] else [],
+                attempt_count=r["attempt_count"],
+                scored_count=r["scored_count"],
+                # Sessions may mix scales; the summary reports on a common 1-5 scale.
+                overall=None if r["norm_overall"] is None else round(1 + 4 * r["norm_overall"], 2),
+                speaking_time_s=float(r["speaking"]),
+            )
+            for r in rows
+        ]
+
+
+class AttemptRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create(
+        self,
+        session_id: int,
+        question: Question,
+        competency: Competency,
+        *,
+        answer_mode: str = "spoken",
+        audio_path: str | None = None,
+        parent_attempt_id: int | None = None,
+    ) -> int:
+        """A new attempt; question and rubric are snapshotted so later scoring uses what was asked."""
+        status = AttemptStatus.RECORDING if answer_mode == "spoken" else AttemptStatus.RECORDED
+        stamp = now_iso()
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                """INSERT INTO attempts (session_id, parent_attempt_id, question_id, competency_id, question_json,
+                       competency_json, answer_mode, status, audio_path, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    session_id,
+                    parent_attempt_id,
+                    question.id,
+                    competency.id,
+                    question.model_dump_json(),
+                    competency.model_dump_json(),
+                    answer_mode,
+                    status.value,
+                    audio_path,
+                    stamp,
+                    stamp,
+                ),
+            )
+        return int(cur.lastrowid or 0)
+
+    def _set_status(self, attempt_id: int, status: AttemptStatus, reason: str = "", **columns: object) -> None:
+        assignments = "".join(f", {name} = ?" for name in columns)
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                f"UPDATE attempts SET status = ?, status_reason = ?, updated_at = ?{assignments} WHERE id = ?",
+                (status.value, reason, now_iso(), *columns.values(), attempt_id),
+            )
+        if cur.rowcount != 1:
+            raise StorageError(f"attempt {attempt_id} does not exist")
+
+    def set_audio(self, attempt_id: int, audio_path: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE attempts SET audio_path = ?, updated_at = ? WHERE id = ?", (audio_path, now_iso(), attempt_id)
+            )
+
+    def set_recorded(self, attempt_id: int, duration_s: float, reason: str = "") -> None:
+        self._set_status(attempt_id, AttemptStatus.RECORDED, reason, duration_s=duration_s)
+
+    def save_transcript(self, attempt_id: int, transcript: Transcript, metrics: DeliveryMetrics) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                """INSERT OR REPLACE INTO transcripts
+                   (attempt_id, text, words_json, language, engine, model, metrics_json, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    attempt_id,
+                    transcript.text,
+                    json.dumps([w.model_dump() for w in transcript.words]),
+                    transcript.language,
+                    transcript.engine,
+                    transcript.model,
+                    metrics.model_dump_json(),
+                    now_iso(),
+                ),
+            )
+            cur = conn.execute(
+                "UPDATE attempts SET status = ?, status_reason = '', updated_at = ? WHERE id = ?",
+                (AttemptStatus.TRANSCRIBED.value, now_iso(), attempt_id),
+            )
+            if cur.rowcount != 1:
+                raise StorageError(f"attempt {attempt_id} does not exist")
+
+    def save_score(self, attempt_id: int, result: ScoreResult) -> int:
+        """Store a validated score as the attempt's current one; earlier scores are kept, not current."""
+        feedback = result.model_dump(
+            mode="json", include={"strengths", "improvements", "stronger_answer", "follow_up", "star", "notes"}
+        )
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE scores SET is_current = 0 WHERE attempt_id = ?", (attempt_id,))
+            cur = conn.execute(
+                """INSERT INTO scores (attempt_id, scorer, model, prompt_version, overall, scale_min, scale_max,
+                       feedback_json, prompt_tokens, completion_tokens, latency_ms, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    attempt_id,
+                    result.scorer,
+                    result.model,
+                    result.prompt_version,
+                    result.overall,
+                    result.scale_min,
+                    result.scale_max,
+                    json.dumps(feedback),
+                    result.prompt_tokens,
+                    result.completion_tokens,
+                    result.latency_ms,
+                    now_iso(),
+                ),
+            )
+            score_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                """INSERT INTO criterion_scores (score_id, criterion_id, score, rationale, evidence_json, flagged)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        score_id,
+                        c.id,
+                        c.score,
+                        c.rationale,
+                        json.dumps([e.model_dump() for e in c.evidence]),
+                        int(c.flagged),
+                    )
+                    for c in result.criteria
+                ],
+            )
+            updated = conn.execute(
+                "UPDATE attempts SET status = ?, status_reason = '', updated_at = ? WHERE id = ?",
+                (AttemptStatus.SCORED.value, now_iso(), attempt_id),
+            )
+            if updated.rowcount != 1:
+                raise StorageError(f"attempt {attempt_id} does not exist")
+        return score_id
+
+    def mark_scoring_failed(self, attempt_id: int, reason: str) -> None:
+        self._set_status(attempt_id, AttemptStatus.SCORING_FAILED, reason)
+
+    def get(self, attempt_id: int) -> AttemptRecord:
+        row = self.db.conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        if row is None:
+            raise StorageError(f"attempt {attempt_id} does not exist")
+        return self._record(row)
+
+    def list_by_status(self, status: AttemptStatus) -> list[AttemptRecord]:
+        rows = self.db.conn.execute("SELECT * FROM attempts WHERE status = ? ORDER BY id", (status.value,))
+        return [self._record(r) for r in rows.fetchall()]
+
+    def list_for_session(self, session_id: int) -> list[AttemptRecord]:
+        rows = self.db.conn.execute("SELECT * FROM attempts WHERE session_id = ? ORDER BY id", (session_id,))
+        return [self._record(r) for r in rows.fetchall()]
+
+    def list_scored(self) -> list[AttemptRecord]:
+        """Every attempt with a current score, oldest first (for progress over time)."""
+        rows = self.db.conn.execute(
+            "SELECT a.* FROM attempts a WHERE a.status = ? ORDER BY a.created_at, a.id", (AttemptStatus.SCORED.value,)
+        )
+        return [self._record(r) for r in rows.fetchall()]
+
+    def _record(self, row: sqlite3.Row) -> AttemptRecord:
+        transcript, metrics = self._transcript(row["id"])
+        return AttemptRecord(
+            id=row["id"],
+            session_id=row["session_id"],
+            question=Question.model_validate_json(row["question_json"]),
+            competency=Competency.model_validate_json(row["competency_json"]),
+            status=AttemptStatus(row["status"]),
+            status_reason=row["status_reason"],
+            answer_mode=row["answer_mode"],
+            audio_path=row["audio_path"],
+            duration_s=row["duration_s"],
+            transcript=transcript,
+            metrics=metrics,
+            score=self._current_score(row["id"]),
+            created_at=row["created_at"],
+            parent_attempt_id=row["parent_attempt_id"],
+        )
+
+    def _transcript(self, attempt_id: int) -> tuple[Transcript | None, DeliveryMetrics | None]:
+        row = self.db.conn.execute("SELECT * FROM transcripts WHERE attempt_id = ?", (attempt_id,)).fetchone()
+        if row is None:
+            return None, None
+        transcript = Transcript(
+            text=row["text"],
+            words=[Word.model_validate(w) for w in json.loads(row["words_json"])],
+            language=row["language"],
+            engine=row["engine"],
+            model=row["model"],
+        )
+        return transcript, DeliveryMetrics.model_validate_json(row["metrics_json"])
+
+    def _current_score(self, attempt_id: int) -> ScoreResult | None:
+        row = self.db.conn.execute(
+            "SELECT * FROM scores WHERE attempt_id = ? AND is_current = 1", (attempt_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        criteria = [
+            CriterionScore(
+                id=c["criterion_id"],
+                score=c["score"],
+                rationale=c["rationale"],
+                evidence=[Evidence.model_validate(e) for e in json.loads(c["evidence_json"])],
+                flagged=bool(c["flagged"]),
+            )
+            for c in self.db.conn.execute(
+                "SELECT * FROM criterion_scores WHERE score_id = ? ORDER BY rowid", (row["id"],)
+            ).fetchall()
+        ]
+        feedback = json.loads(row["feedback_json"])
+        star = feedback.pop("star", None)
+        return ScoreResult(
+            overall=row["overall"],
+            scale_min=row["scale_min"],
+            scale_max=row["scale_max"],
+            criteria=criteria,
+            star=StarCheck.model_validate(star) if star else None,
+            scorer=row["scorer"],
+            model=row["model"],
+            prompt_version=row["prompt_version"],
+            prompt_tokens=row["prompt_tokens"],
+            completion_tokens=row["completion_tokens"],
+            latency_ms=row["latency_ms"],
+            **feedback,
+        )
