@@ -109,3 +109,26 @@ def test_unknown_field_is_called_out(tmp_path: Path) -> None:
     data["questions"][0]["difficulty"] = "hard"
     [message] = problems(write(tmp_path, data))
     assert "questions[0].difficulty: unknown field" in message
+
+
+def test_duplicate_yaml_key_is_not_silently_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path, "id: acme\nname: Acme\nname: Other\nquestions: []\n")
+    [message] = problems(path)
+    assert message == f"{path}:3: name: the key 'name' appears twice"
+
+
+def test_newer_format_version_asks_for_an_upgrade(tmp_path: Path) -> None:
+    data = bank()
+    data["format_version"] = 2
+    with pytest.raises(BankError) as info:
+        load_bank(write(tmp_path, data))
+    assert "format version 2" in str(info.value.problems[0])
+    assert "upgrade tpm_coach" in info.value.hint
+
+
+def test_bad_id_is_explained_in_words(tmp_path: Path) -> None:
+    data = bank()
+    data["questions"][0]["tags"] = ["Payments"]
+    [message] = problems(write(tmp_path, data))
+    assert "questions[0].tags[0]: ids use lower-case letters" in message
+    assert "'Payments'" in message

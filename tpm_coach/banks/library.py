@@ -16,6 +16,10 @@ from tpm_coach.errors import BankError, BankProblem, KnownError
 DEFAULT_BANK_ID = "default"
 
 
+def bank_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
 @dataclass(frozen=True)
 class LoadedBank:
     bank: Bank
@@ -42,7 +46,7 @@ class BankLibrary:
         self.problems.clear()
         default = load_bank(self.default_path)  # a broken built-in bank is a defect, not user error
         self.banks[default.id] = LoadedBank(default, self.default_path, read_only=True)
-        for path in sorted(self.banks_dir.glob("*.yaml")) if self.banks_dir.is_dir() else []:
+        for path in bank_files(self.banks_dir) if self.banks_dir.is_dir() else []:
             try:
                 bank = load_bank(path, default.competencies)
             except BankError as exc:
@@ -150,7 +154,7 @@ class BankLibrary:
     # -- changes -------------------------------------------------------------------------------
     def import_path(self, source: Path, replace: bool = False) -> list[Bank]:
         """Import a bank file or every *.yaml/*.yml in a folder; nothing is written unless all are valid."""
-        files = sorted([*source.glob("*.yaml"), *source.glob("*.yml")]) if source.is_dir() else [source]
+        files = bank_files(source) if source.is_dir() else [source]
         if not files:
             raise KnownError(f"{source}: no .yaml files to import")
         loaded: list[Bank] = []
@@ -200,7 +204,12 @@ class BankLibrary:
         source = self.get(source_id).bank
         # Question ids must stay unique across active banks, so the copy's ids get the new bank's prefix;
         # competency ids stay the same so progress is comparable across the two.
-        questions = [q.model_copy(update={"id": f"{new_id}.{q.id}"[:64]}) for q in source.questions]
+        questions = [q.model_copy(update={"id": f"{new_id}.{q.id}"}) for q in source.questions]
+        too_long = [q.id for q in questions if len(q.id) > 64]
+        if too_long:
+            raise KnownError(
+                f"the bank id '{new_id}' is too long for its question ids ({too_long[0]})", "pick a shorter id"
+            )
         copy = source.model_copy(update={"id": new_id, "name": name or f"{source.name} (copy)", "questions": questions})
         self.save(copy)
         return copy

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tpm_coach.banks.yaml_source import YamlDocument, YamlSourceError, format_location, read_yaml
-from tpm_coach.domain import Bank, Competency
+from tpm_coach.domain import BANK_FORMAT_VERSION, Bank, Competency
 from tpm_coach.errors import BankError, BankProblem
 
 
@@ -27,6 +27,19 @@ def bank_from_document(document: YamlDocument, name: str, known_competencies: It
     data = document.data
     if not isinstance(data, dict):
         raise BankError([BankProblem(name, "", "a bank must be a mapping with 'id', 'name' and 'questions'", 1)])
+    version = data.get("format_version", BANK_FORMAT_VERSION)
+    if isinstance(version, int) and version > BANK_FORMAT_VERSION:
+        raise BankError(
+            [
+                BankProblem(
+                    name,
+                    "format_version",
+                    f"this bank uses format version {version}; this tpm_coach reads up to {BANK_FORMAT_VERSION}",
+                    document.line_of("format_version"),
+                )
+            ],
+            "upgrade tpm_coach to use this bank",
+        )
     # Cross-field checks run on the raw data too, so one pass reports every problem in the file.
     problems = [
         BankProblem(name, location, message, document.line_of(location))
@@ -90,6 +103,8 @@ def _message(err: object) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     value = detail.get("input")
+    if kind == "string_pattern_mismatch" and "a-z0-9" in str(detail.get("ctx", {}).get("pattern", "")):
+        msg = "ids use lower-case letters, digits, '-', '_' or '.' and start with a letter or digit"
     if isinstance(value, str | int | float | bool) and kind != "value_error":
         shown = repr(value)
         if len(shown) > 60:

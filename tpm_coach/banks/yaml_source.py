@@ -98,9 +98,14 @@ def _index(node: yaml.Node, location: str, lines: dict[str, int], count: list[in
         )
     lines.setdefault(location, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = f"{location}.{key}" if location else key
+            if key in seen:
+                # PyYAML silently keeps the last value; a coach editing by hand deserves to know.
+                raise YamlSourceError(f"{child}: the key '{key}' appears twice", key_node.start_mark.line + 1)
+            seen.add(key)
             _index(value_node, child, lines, count)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

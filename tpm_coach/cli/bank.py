@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary, banks_to_export, dump_json, dump_yaml, load_bank
+from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary, bank_files, banks_to_export, dump_json, dump_yaml, load_bank
 from tpm_coach.cli.common import context, write_output
 from tpm_coach.config import save_settings
 from tpm_coach.context import AppContext
@@ -68,7 +68,7 @@ def _validate(args: argparse.Namespace) -> int:
     default = load_bank(default_bank_path())
     problems: list[BankProblem] = []
     for target in args.paths:
-        files = sorted([*target.glob("*.yaml"), *target.glob("*.yml")]) if target.is_dir() else [target]
+        files = bank_files(target) if target.is_dir() else [target]
         if not files:
             problems.append(BankProblem(str(target), "", "no .yaml files in this folder"))
         for file in files:
