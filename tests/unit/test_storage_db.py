@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.domain import sample_competency, sample_question
 from tpm_coach.domain import (
     AttemptStatus,
     CriterionScore,
@@ -19,7 +20,6 @@ from tpm_coach.domain import (
 )
 from tpm_coach.errors import SchemaTooNewError, StorageError
 from tpm_coach.storage import SCHEMA_VERSION, AttemptRepository, Database, SessionRepository
-from tests.support.domain import sample_competency, sample_question
 
 
 def test_new_database_uses_wal_foreign_keys_and_latest_schema(tmp_path: Path) -> None:
@@ -71,9 +71,13 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
 def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
     db = Database.open(tmp_path / "app.sqlite3")
     sessions = SessionRepository(db)
-    with pytest.raises(RuntimeError), db.transaction() as conn:
-        conn.execute("INSERT INTO sessions (started_at) VALUES ('2026-01-01')")
-        raise RuntimeError("boom")
+    def insert_then_fail() -> None:
+        with db.transaction() as conn:
+            conn.execute("INSERT INTO sessions (started_at) VALUES ('2026-01-01')")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        insert_then_fail()
     assert sessions.list_summaries() == []
 
 
@@ -114,7 +118,8 @@ def test_attempt_lifecycle_round_trip(tmp_path: Path) -> None:
     assert stored.status is AttemptStatus.SCORED
     assert stored.score == result
     assert stored.duration_s == 61.5
-    assert stored.metrics is not None and stored.metrics.words_per_minute == 120
+    assert stored.metrics is not None
+    assert stored.metrics.words_per_minute == 120
 
     rescored = result.model_copy(update={"overall": 2.0, "scorer": "offline"})
     attempts.save_score(attempt_id, rescored)
@@ -122,7 +127,7 @@ def test_attempt_lifecycle_round_trip(tmp_path: Path) -> None:
     assert db.conn.execute("SELECT COUNT(*) FROM scores WHERE attempt_id = ?", (attempt_id,)).fetchone()[0] == 2
 
     [summary] = sessions.list_summaries()
-    assert summary.scored_count == 1 and summary.overall == 2.0
+    assert (summary.scored_count, summary.overall) == (1, 2.0)
     assert sessions.delete(session_id) == ["audio/1.wav"]
     assert db.conn.execute("SELECT COUNT(*) FROM criterion_scores").fetchone()[0] == 0
 

@@ -69,7 +69,10 @@ def read_yaml(path: Path) -> YamlDocument:
 
 
 def parse_yaml(text: str) -> YamlDocument:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses NUL and other control characters up front
+        raise YamlSourceError(f"not valid YAML: {exc}") from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -85,6 +88,9 @@ def parse_yaml(text: str) -> YamlDocument:
         raise YamlSourceError(f"not valid YAML: {exc}") from exc
     except RecursionError as exc:
         raise YamlSourceError("the YAML is nested too deeply") from exc
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        # PyYAML's constructors raise plain errors for values such as 2024-02-30 or `!!int x`.
+        raise YamlSourceError(f"a value cannot be read as its YAML type ({exc})") from exc
     finally:
         loader.dispose()
     return YamlDocument(data=data, lines=lines)

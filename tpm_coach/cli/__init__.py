@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from tpm_coach import __version__
 from tpm_coach.errors import BankError, KnownError
+from tpm_coach.logs import setup_logging
 
-COMMAND_MODULES: tuple[str, ...] = ("bank", "history", "doctor")
+COMMAND_MODULES: tuple[str, ...] = ("bank", "history", "doctor", "backup")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_cli(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    setup_logging()
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from tpm_coach.errors import StorageError
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -18,9 +21,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):
+            hint = (
+                "free some disk space"
+                if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+                else ("check the folder's permissions")
+            )
+            raise StorageError(
+                f"could not save {path}: {exc.strerror or exc}", f"{hint}; the previous file is unchanged"
+            ) from exc
         raise
     _fsync_dir(path.parent)
 

@@ -63,10 +63,19 @@ class Database:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and exc.sqlite_errorcode & 0xFF in (
+                sqlite3.SQLITE_FULL,
+                sqlite3.SQLITE_IOERR,
+            ):
+                raise StorageError(
+                    f"could not write to the database {self.path}: the disk is full or failing",
+                    "free some disk space; everything saved before this is intact",
+                ) from exc
             raise
-        self.conn.execute("COMMIT")
 
     def quick_check(self) -> list[str]:
         """Problems `PRAGMA quick_check` finds; empty when the file is sound."""
