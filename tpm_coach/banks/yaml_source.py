@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,10 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # Aliases are allowed for sharing a rubric, but expansion is bounded: a "billion laughs" file
 # is a few hundred bytes that expands to billions of nodes once validated.
 MAX_EXPANDED_NODES = 200_000
+
+# The libyaml-backed loader keeps the same marks and safety and parses the default bank ~8x faster.
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlSourceError(Exception):
@@ -70,7 +75,7 @@ def read_yaml(path: Path) -> YamlDocument:
 
 def parse_yaml(text: str) -> YamlDocument:
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.YAMLError as exc:  # the reader refuses NUL and other control characters up front
         raise YamlSourceError(f"not valid YAML: {exc}") from exc
     try:
@@ -80,9 +85,11 @@ def parse_yaml(text: str) -> YamlDocument:
         lines: dict[str, int] = {}
         _index(node, "", lines, [0])
         data = loader.construct_document(node)
+        last = _line_count(text)
+        lines = {location: min(line, last) for location, line in lines.items()}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = min(mark.line + 1, _line_count(text)) if mark is not None else None
         raise YamlSourceError(f"not valid YAML: {exc.problem or exc.context}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlSourceError(f"not valid YAML: {exc}") from exc
@@ -94,6 +101,11 @@ def parse_yaml(text: str) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(data=data, lines=lines)
+
+
+def _line_count(text: str) -> int:
+    # libyaml can put an end-of-file mark one line past a file without a final newline.
+    return len(_LINE_BREAKS.findall(text)) + 1
 
 
 def _index(node: yaml.Node, location: str, lines: dict[str, int], count: list[int]) -> None:

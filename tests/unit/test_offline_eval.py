@@ -1,0 +1,93 @@
+"""`tpm-coach eval` on the labelled answers: the offline scorer orders every pair, and the command's contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import REPO_ROOT
+from tpm_coach.banks import load_bank
+from tpm_coach.paths import default_bank_path
+from tpm_coach.scoring.eval import eval_files, load_eval_file
+
+EVAL_DIR = REPO_ROOT / "tests" / "data" / "eval"
+SKILLS = {"technical-aptitude", "planning-strategy", "business-goals", "risk-management", "communication", "leadership"}
+ADVERSARIAL = {
+    "stuffing-term-list",
+    "stuffing-in-sentence-clothing",
+    "addresses-the-scorer",
+    "another-language",
+    "long-rambling",
+}
+
+
+def tpm(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tpm_coach", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_offline_scorer_orders_every_labelled_pair() -> None:
+    result = tpm("eval", str(EVAL_DIR), "--scorer", "offline", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    (report,) = json.loads(result.stdout)["reports"]
+    assert report["scorer"] == "offline"
+    assert report["accuracy"] == 1.0, [p for p in report["pair_results"] if not p["correct"]]
+    assert report["pairs"] >= len(SKILLS) * 2 + len(ADVERSARIAL)
+    assert report["max_spread"] == 0.0  # deterministic
+    assert all(len(r["scores"]) >= 2 for r in report["repeat_results"])
+
+
+def test_labelled_answers_cover_every_skill_and_the_adversarial_cases() -> None:
+    bank = load_bank(default_bank_path())
+    competency_of = {q.id: q.competency for q in bank.questions}
+    by_file = {path.stem: load_eval_file(path).pairs for path in eval_files([EVAL_DIR])}
+    per_skill = Counter(
+        competency_of[p.question] if p.question else p.competency
+        for name, pairs in by_file.items()
+        if name != "adversarial"
+        for p in pairs
+    )
+    assert {skill: per_skill[skill] >= 2 for skill in SKILLS} == dict.fromkeys(SKILLS, True)
+    assert {p.id for p in by_file["adversarial"]} >= ADVERSARIAL
+    every_id = [p.id for pairs in by_file.values() for p in pairs]
+    assert len(set(every_id)) == len(every_id)
+
+
+def test_eval_fails_below_the_minimum_accuracy(tmp_path: Path) -> None:
+    swapped = tmp_path / "swapped.yaml"
+    data = yaml.safe_load((EVAL_DIR / "leadership.yaml").read_text())
+    pair = data["pairs"][0]
+    pair["stronger"], pair["weaker"] = pair["weaker"], pair["stronger"]
+    swapped.write_text(yaml.safe_dump({"pairs": data["pairs"]}))
+
+    result = tpm("eval", str(swapped))
+
+    assert result.returncode == 1
+    assert "FAIL lead-001-influence-without-authority" in result.stdout
+    assert "offline ordering accuracy 50% is below 100%" in result.stderr
+    assert tpm("eval", str(swapped), "--min-accuracy", "0.5").returncode == 0
+
+
+def test_eval_file_problems_exit_2_with_the_place(tmp_path: Path) -> None:
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("pairs:\n  - id: x\n    question: nope-1\n    stronger: a b c\n    weaker: d e f\n")
+    result = tpm("eval", str(unknown))
+    assert result.returncode == 2
+    assert "unknown question 'nope-1'" in result.stderr
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("pairs:\n  - id: x\n    question: tech-001\n    stronger: fine answer\n")
+    result = tpm("eval", str(broken))
+    assert result.returncode == 2
+    assert f"{broken}:2: pairs[0].weaker: Field required" in result.stderr

@@ -1,0 +1,215 @@
+"""`tpm-coach score` scores one answer from a text file; `tpm-coach eval` checks scorers on labelled answers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpm_coach.cli.common import context
+from tpm_coach.domain import Competency, CriterionScore, Question, QuestionKind, ScoreResult
+from tpm_coach.errors import KnownError
+from tpm_coach.scoring.base import Scorer, adhoc_question
+from tpm_coach.scoring.eval import eval_files, format_report, load_eval_file, run_eval
+from tpm_coach.scoring.factory import build_scorer, resolve_choice
+
+# An LLM judges differently from run to run and may fairly disagree on a close pair; the offline
+# scorer is deterministic and must order every labelled pair.
+DEFAULT_MIN_ACCURACY = {"offline": 1.0, "llm": 0.8}
+_MAX_TRANSCRIPT_BYTES = 1_000_000
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "score",
+        help="score an answer (a text file) against a question's rubric",
+        description="Score an answer against a question's rubric and print criterion scores, evidence and "
+        "feedback. Exit 2 for an empty answer or an unknown question.",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--question", metavar="ID", help="a question id from the active banks (e.g. tech-001)")
+    which.add_argument("--question-text", metavar="TEXT", help="your own question; needs --competency")
+    p.add_argument("--competency", metavar="ID", help="the rubric to use with --question-text (e.g. leadership)")
+    p.add_argument(
+        "--kind",
+        choices=[k.value for k in QuestionKind],
+        default=QuestionKind.SITUATIONAL.value,
+        help="the kind of question for --question-text (behavioral adds the STAR check)",
+    )
+    p.add_argument(
+        "--transcript-file",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="the answer as UTF-8 text ('-' reads standard input)",
+    )
+    p.add_argument(
+        "--scorer",
+        choices=("llm", "offline"),
+        default=None,
+        help="default: llm when one is configured in the settings, else offline",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_score, parser=p)
+
+    p = subparsers.add_parser(
+        "eval",
+        help="check a scorer on labelled answers: ordering accuracy and spread",
+        description="Score labelled answer pairs (the stronger must outscore the weaker) and repeated "
+        "answers, and report pairwise ordering accuracy and score spread per scorer. Exit 1 when accuracy "
+        "is below --min-accuracy.",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="eval YAML files or folders of them")
+    p.add_argument(
+        "--scorer",
+        action="append",
+        choices=("llm", "offline"),
+        default=None,
+        help="scorer to check (repeatable); default: offline",
+    )
+    p.add_argument(
+        "--min-accuracy",
+        type=float,
+        default=None,
+        metavar="X",
+        help="lowest acceptable accuracy, 0-1 (default: 1.0 offline, 0.8 llm)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_eval)
+
+
+def _read_transcript(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        if path.stat().st_size > _MAX_TRANSCRIPT_BYTES:
+            raise KnownError(f"{path}: larger than 1 MB; an answer transcript is a few KB")
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KnownError(f"{path}: no such file", "pass the answer as a UTF-8 text file") from None
+    except UnicodeDecodeError:
+        raise KnownError(f"{path}: not UTF-8 text", "save the answer as UTF-8") from None
+    except OSError as exc:
+        raise KnownError(f"{path}: cannot read the file ({exc.strerror})") from exc
+
+
+def _score(args: argparse.Namespace) -> int:
+    if args.question_text is not None and not args.competency:
+        args.parser.error("--question-text needs --competency")
+    ctx = context()
+    try:
+        library = ctx.banks
+        competency: Competency
+        if args.question is not None:
+            question: Question = library.question(args.question)
+            competency = library.competency_for(question)
+        else:
+            competency = library.competency(args.competency)
+            question = adhoc_question(args.question_text, competency, QuestionKind(args.kind))
+        transcript = _read_transcript(args.transcript_file)
+        scorer = build_scorer(args.scorer or "auto", ctx.settings.llm)
+        result = scorer.score(question, competency, transcript)
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps(result_to_json(result, question, competency), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_result(result, question, competency))
+    return 0
+
+
+def result_to_json(result: ScoreResult, question: Question, competency: Competency) -> dict[str, Any]:
+    names = {c.id: c for c in competency.rubric.criteria}
+    return {
+        "overall": result.overall,
+        "scale": {"min": result.scale_min, "max": result.scale_max},
+        "criteria": [
+            {
+                "id": c.id,
+                "name": names[c.id].name,
+                "weight": names[c.id].weight,
+                "score": c.score,
+                "evidence": [e.quote for e in c.evidence],
+                "evidence_spans": [e.model_dump() for e in c.evidence],
+                "rationale": c.rationale,
+                "flagged": c.flagged,
+            }
+            for c in result.criteria
+        ],
+        "strengths": result.strengths,
+        "improvements": result.improvements,
+        "stronger_answer": result.stronger_answer,
+        "follow_up": result.follow_up,
+        "star": result.star.model_dump() if result.star else None,
+        "scorer": result.scorer,
+        "model": result.model,
+        "prompt_version": result.prompt_version,
+        "prompt_tokens": result.prompt_tokens,
+        "completion_tokens": result.completion_tokens,
+        "latency_ms": result.latency_ms,
+        "notes": result.notes,
+        "question": {"id": question.id, "text": question.text, "competency": competency.id},
+    }
+
+
+def format_result(result: ScoreResult, question: Question, competency: Competency) -> str:
+    label = "offline estimate" if result.scorer == "offline" else f"LLM {result.model}"
+    lines = [
+        f"Overall {result.overall:.2f} / {result.scale_max}  ({label})",
+        f"Question {question.id}: {question.text}",
+        f"Competency: {competency.name}",
+        "",
+    ]
+    names = {c.id: c.name for c in competency.rubric.criteria}
+    for c in result.criteria:
+        lines += _criterion_lines(c, names[c.id], result.scale_max)
+    for title, items in (
+        ("Strengths", result.strengths),
+        ("Improvements", result.improvements),
+        ("A stronger answer would cover", result.stronger_answer),
+    ):
+        if items:
+            lines.append(f"{title}:")
+            lines += [f"  - {item}" for item in items]
+    if result.star is not None:
+        marks = " ".join(f"{part} {'yes' if ok else 'no'}" for part, ok in result.star.model_dump().items())
+        lines.append(f"STAR: {marks}")
+    if result.follow_up:
+        lines.append(f"Follow-up question: {result.follow_up}")
+    if result.notes:
+        lines.append("Notes:")
+        lines += [f"  - {note}" for note in result.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _criterion_lines(c: CriterionScore, name: str, top: int) -> list[str]:
+    flag = "  (check: unsupported evidence)" if c.flagged else ""
+    lines = [f"{name} [{c.id}]: {c.score}/{top}{flag}", f"  {c.rationale}"]
+    lines += [f'  > "{e.quote}"' for e in c.evidence]
+    return [*lines, ""]
+
+
+def _eval(args: argparse.Namespace) -> int:
+    files = [load_eval_file(path) for path in eval_files(args.files)]
+    ctx = context()
+    try:
+        scorers: dict[str, Scorer] = {}
+        for name in dict.fromkeys(args.scorer or ["offline"]):
+            scorers[resolve_choice(name, ctx.settings.llm)] = build_scorer(name, ctx.settings.llm)
+        reports = run_eval(files, ctx.banks, scorers)
+    finally:
+        ctx.close()
+    failed = []
+    for report in reports:
+        floor = args.min_accuracy if args.min_accuracy is not None else DEFAULT_MIN_ACCURACY[report.scorer]
+        if report.accuracy is not None and report.accuracy < floor:
+            failed.append(f"{report.scorer} ordering accuracy {report.accuracy:.0%} is below {floor:.0%}")
+    if args.json:
+        print(json.dumps({"reports": [r.as_dict() for r in reports], "failures": failed}, indent=2))
+    else:
+        sys.stdout.write(format_report(reports))
+        for line in failed:
+            print(line, file=sys.stderr)
+    return 1 if failed else 0

@@ -1,0 +1,56 @@
+"""Choosing and building a scorer from the settings: the LLM when one is configured, else the offline scorer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tpm_coach.config import LlmSettings
+from tpm_coach.errors import ScoringError
+from tpm_coach.scoring.base import Scorer, ScorerChoice
+from tpm_coach.scoring.offline import OfflineScorer
+
+
+def resolve_choice(choice: str, settings: LlmSettings) -> str:
+    """'auto' means the LLM when one is configured, otherwise the offline scorer."""
+    if choice == "auto":
+        return "llm" if settings.enabled else "offline"
+    if choice not in ("llm", "offline"):
+        raise ScoringError(f"unknown scorer '{choice}'", "use 'llm', 'offline' or 'auto'")
+    return choice
+
+
+def build_scorer(choice: str, settings: LlmSettings, api_key: str | None = None) -> Scorer:
+    kind = resolve_choice(choice, settings)
+    if kind == "offline":
+        return OfflineScorer()
+    # The openai package is only imported when an LLM is actually used.
+    from tpm_coach.scoring.llm import LlmScorer, build_openai_client
+    from tpm_coach.secrets import get_api_key
+
+    if not settings.enabled and not settings.base_url:
+        raise ScoringError(
+            "No LLM is configured, so this answer cannot be scored with an LLM",
+            "choose a provider in Settings > LLM (or set TPM_COACH_LLM_PROVIDER), or use the offline scorer",
+        )
+    client = build_openai_client(settings, api_key if api_key is not None else get_api_key())
+    return LlmScorer(
+        client,
+        settings.resolved_model(),
+        timeout_s=settings.timeout_s,
+        max_retries=settings.max_retries,
+        temperature=settings.temperature,
+        owns_client=True,
+    )
+
+
+def scorer_factory(
+    settings: LlmSettings | Callable[[], LlmSettings], api_key: str | None = None
+) -> Callable[[ScorerChoice], Scorer]:
+    """A factory for ScoringService. Pass a callable returning the current LLM settings and each scoring
+    request uses the settings as they are then, so a change in Settings applies to the next answer."""
+
+    def build(choice: ScorerChoice) -> Scorer:
+        current = settings() if callable(settings) else settings
+        return build_scorer(choice, current, api_key)
+
+    return build

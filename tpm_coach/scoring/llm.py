@@ -1,0 +1,377 @@
+"""Scoring with an LLM through the `openai` client: OpenAI or any OpenAI-compatible server.
+
+Chat Completions with a strict JSON-schema response format (JSON mode plus validation where a server has
+no schemas), our own retries (so 429 retry-after is respected and counted), one repair retry for an
+unusable reply, and quotes checked against the answer before anything is returned.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, cast
+
+import openai
+
+from tpm_coach.config import LlmSettings
+from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
+from tpm_coach.errors import ScoringError
+from tpm_coach.scoring.overall import overall_score
+from tpm_coach.scoring.prompts import build_repair_message, build_scoring_prompt, is_behavioral
+from tpm_coach.scoring.reply import (
+    InvalidReply,
+    ReplyLimits,
+    feedback_fields,
+    parse_reply,
+    reply_json_schema,
+    verified_criteria,
+)
+from tpm_coach.scoring.text import ensure_answer_present
+
+# Response formats, best first: OpenAI-style strict schema (OpenAI, vLLM, Ollama, LM Studio, llama.cpp's
+# llama-server); a schema inside JSON mode (llama-cpp-python's server); plain JSON mode plus validation.
+STRICT_SCHEMA, SCHEMA_IN_JSON_MODE, JSON_MODE = 0, 1, 2
+LOCAL_API_KEY = "not-needed"  # local servers ignore the key, but the client insists on one
+_BACKOFF_BASE_S = 0.5
+_BACKOFF_CAP_S = 8.0
+_SAVED_HINT = "the answer is saved and can be scored again later"
+
+
+def build_openai_client(settings: LlmSettings, api_key: str | None) -> openai.OpenAI:
+    """A client for the configured server. The client's own retries are off: LlmScorer retries itself."""
+    base_url = settings.resolved_base_url()
+    if not base_url:
+        raise ScoringError("No LLM server is configured", "choose a provider and base URL in Settings > LLM")
+    return openai.OpenAI(
+        base_url=base_url,
+        api_key=api_key or LOCAL_API_KEY,
+        timeout=settings.timeout_s,
+        max_retries=0,
+    )
+
+
+@dataclass
+class _Completion:
+    content: str | None
+    finish_reason: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+
+
+class _MalformedBody(Exception):
+    """The HTTP body was not valid JSON (the client raises json.JSONDecodeError for it)."""
+
+
+class LlmScorer:
+    """Scores one answer per call; thread-compatible but not meant to be shared across threads."""
+
+    kind = "llm"
+
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        model: str,
+        *,
+        timeout_s: float = 60.0,
+        max_retries: int = 2,
+        temperature: float = 0.0,
+        max_tokens: int | None = None,
+        stream: bool = False,
+        max_retry_after_s: float = 30.0,
+        reply_limits: ReplyLimits | None = None,
+        owns_client: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not model:
+            raise ScoringError("No LLM model is configured", "set the model name in Settings > LLM")
+        self.client = client
+        self.model = model
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.stream = stream
+        self.max_retry_after_s = max_retry_after_s
+        self.reply_limits = reply_limits
+        self._owns_client = owns_client
+        self._clock = clock
+        self._sleep = sleep
+        # Which response format this server accepts (see _response_format); learnt once per instance.
+        self.format_level = STRICT_SCHEMA
+
+    @property
+    def base_url(self) -> str:
+        return str(self.client.base_url).rstrip("/")
+
+    def close(self) -> None:
+        """Release the HTTP connections, when this scorer created the client (see build_scorer)."""
+        if self._owns_client:
+            self.client.close()
+
+    # -- scoring -------------------------------------------------------------------------------
+    def score(
+        self, question: Question, competency: Competency, transcript: str, metrics: DeliveryMetrics | None = None
+    ) -> ScoreResult:
+        ensure_answer_present(transcript)
+        prompt = build_scoring_prompt(question, competency, transcript)
+        schema = reply_json_schema(competency, is_behavioral(question), self.reply_limits)
+        messages = list(prompt.messages)
+        versions = [prompt.version]
+        tokens: list[int | None] = [None, None]
+        notes: list[str] = []
+        started = self._clock()
+        repaired = False
+        while True:
+            try:
+                completion = self._complete(messages, schema, notes)
+            except _MalformedBody as exc:
+                if repaired:
+                    raise ScoringError(
+                        f"The LLM server at {self.base_url} sent a malformed reply twice", _SAVED_HINT
+                    ) from exc
+                repaired = True
+                continue
+            _add_tokens(tokens, completion)
+            try:
+                if completion.finish_reason == "length":
+                    raise InvalidReply(["the reply was cut off at the length limit: keep every text field short"])
+                reply = parse_reply(completion.content, competency)
+                break
+            except InvalidReply as exc:
+                if repaired:
+                    raise ScoringError(
+                        f"The LLM's reply could not be used after one repair attempt: {'; '.join(exc.problems)}",
+                        "try again, or use a larger model (Settings > LLM); " + _SAVED_HINT,
+                    ) from exc
+                repaired = True
+                repair, version = build_repair_message(exc.problems, competency)
+                versions.append(version)
+                messages = [*prompt.messages, {"role": "assistant", "content": completion.content or ""}, repair]
+        latency_ms = round((self._clock() - started) * 1000)
+        criteria, quote_notes = verified_criteria(reply, competency, transcript)
+        return ScoreResult(
+            overall=overall_score(criteria, competency.rubric),
+            scale_min=competency.rubric.scale.min,
+            scale_max=competency.rubric.scale.max,
+            criteria=criteria,
+            **feedback_fields(reply, question),
+            scorer="llm",
+            model=self.model,
+            prompt_version="+".join(versions),
+            prompt_tokens=tokens[0],
+            completion_tokens=tokens[1],
+            latency_ms=latency_ms,
+            notes=notes + quote_notes,
+        )
+
+    # -- one completion, with transport retries and the JSON-mode fallback ----------------------
+    def _complete(self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str]) -> _Completion:
+        failures = 0
+        while True:
+            try:
+                return self._request(messages, schema, notes)
+            except json.JSONDecodeError as exc:
+                raise _MalformedBody() from exc
+            except openai.RateLimitError as exc:
+                after = _retry_after(exc.response.headers)
+                delay = min(_backoff(failures) if after is None else after, self.max_retry_after_s)
+                error: Exception = exc
+            except openai.APIStatusError as exc:
+                if exc.status_code < 500:
+                    raise self._client_error(exc) from exc
+                delay, error = _backoff(failures), exc
+            except openai.APIConnectionError as exc:  # includes APITimeoutError
+                delay, error = _backoff(failures), exc
+            except openai.APIError as exc:  # e.g. an error event inside a stream: the server's own failure
+                delay, error = _backoff(failures), exc
+            failures += 1
+            if failures > self.max_retries:
+                raise self._gave_up(error, failures) from error
+            self._sleep(delay)
+
+    def _request(self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str]) -> _Completion:
+        level = self.format_level
+        while True:
+            try:
+                completion = self._send(messages, _response_format(level, schema))
+            except openai.APIStatusError as exc:
+                if level < JSON_MODE and _rejects_format(exc):
+                    level += 1
+                    continue
+                raise
+            # Remembered only once a format has worked, so a passing failure never downgrades the scorer.
+            self.format_level = level
+            note = "This server does not support JSON schemas; its reply was checked in JSON mode."
+            if level == JSON_MODE and note not in notes:
+                notes.append(note)
+            return completion
+
+    def _send(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> _Completion:
+        # The wire format is plain dicts; the client's TypedDict overloads cannot see that, hence the casts.
+        max_tokens = self.max_tokens if self.max_tokens is not None else openai.omit
+        if self.stream:
+            return self._send_streaming(messages, response_format, max_tokens)
+        response = self.client.chat.completions.create(
+            model=self.model,
+            messages=cast(Any, messages),
+            response_format=cast(Any, response_format),
+            temperature=self.temperature,
+            max_tokens=max_tokens,
+            timeout=self.timeout_s,
+        )
+        if not response.choices:
+            return _Completion(None, None, *_usage(response.usage))
+        choice = response.choices[0]
+        return _Completion(choice.message.content, choice.finish_reason, *_usage(response.usage))
+
+    def _send_streaming(
+        self, messages: list[dict[str, str]], response_format: dict[str, Any], max_tokens: int | openai.Omit
+    ) -> _Completion:
+        parts: list[str] = []
+        finish: str | None = None
+        usage: tuple[int | None, int | None] = (None, None)
+        with self.client.chat.completions.create(
+            model=self.model,
+            messages=cast(Any, messages),
+            response_format=cast(Any, response_format),
+            temperature=self.temperature,
+            max_tokens=max_tokens,
+            timeout=self.timeout_s,
+            stream=True,
+            stream_options={"include_usage": True},
+        ) as chunks:
+            for chunk in chunks:
+                if chunk.usage is not None:
+                    usage = _usage(chunk.usage)
+                for choice in chunk.choices:
+                    if choice.delta.content:
+                        parts.append(choice.delta.content)
+                    finish = choice.finish_reason or finish
+        return _Completion("".join(parts), finish, *usage)
+
+    # -- errors a person can act on --------------------------------------------------------------
+    def _client_error(self, exc: openai.APIStatusError) -> ScoringError:
+        detail = _server_message(exc)
+        if exc.status_code in (401, 403):
+            return ScoringError(
+                f"The LLM server at {self.base_url} refused the API key (HTTP {exc.status_code}): {detail}",
+                "set the key in Settings > LLM or the OPENAI_API_KEY environment variable",
+            )
+        if exc.status_code == 404:
+            return ScoringError(
+                f"The LLM server at {self.base_url} has no model '{self.model}' or no chat endpoint (HTTP 404)",
+                "check the model name and base URL (it usually ends in /v1) in Settings > LLM",
+            )
+        return ScoringError(
+            f"The LLM server at {self.base_url} rejected the request (HTTP {exc.status_code}): {detail}",
+            "check the model and server in Settings > LLM; " + _SAVED_HINT,
+        )
+
+    def _gave_up(self, error: Exception, attempts: int) -> ScoringError:
+        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
+        if isinstance(error, openai.APITimeoutError):
+            return ScoringError(
+                f"The LLM at {self.base_url} did not answer within {self.timeout_s:g} s ({tries})",
+                "a local model may need a longer timeout or a smaller model (Settings > LLM); " + _SAVED_HINT,
+            )
+        if isinstance(error, openai.APIConnectionError):
+            reason = "connection refused" if _refused(error) else "the connection failed"
+            return ScoringError(
+                f"Could not reach the LLM at {self.base_url}: {reason} ({tries})",
+                "start the server or check Settings > LLM",
+            )
+        if isinstance(error, openai.RateLimitError):
+            return ScoringError(
+                f"The LLM at {self.base_url} is rate limiting requests (HTTP 429, {tries})",
+                "wait a minute and score again; " + _SAVED_HINT,
+            )
+        status = error.status_code if isinstance(error, openai.APIStatusError) else "?"
+        detail = _server_message(error) if isinstance(error, openai.APIStatusError) else str(error)
+        return ScoringError(
+            f"The LLM server at {self.base_url} failed with HTTP {status} ({tries}): {detail}",
+            "check the server's log; " + _SAVED_HINT,
+        )
+
+
+def _response_format(level: int, schema: dict[str, Any]) -> dict[str, Any]:
+    if level == STRICT_SCHEMA:
+        return {"type": "json_schema", "json_schema": {"name": "interview_score", "strict": True, "schema": schema}}
+    if level == SCHEMA_IN_JSON_MODE:
+        return {"type": "json_object", "schema": schema}
+    return {"type": "json_object"}
+
+
+def _rejects_format(exc: openai.APIStatusError) -> bool:
+    """Did the server refuse the response format itself? Servers word and code this differently: most send
+    400 or 422, and llama-cpp-python sends a 500 carrying its request validation error, the only case where
+    the body is looked at (for the parameter's name, not for wording)."""
+    if exc.status_code in (400, 422):
+        return True
+    return exc.status_code == 500 and "response_format" in json.dumps(exc.body, default=str)
+
+
+def _add_tokens(tokens: list[int | None], completion: _Completion) -> None:
+    for i, value in enumerate((completion.prompt_tokens, completion.completion_tokens)):
+        if value is not None:
+            tokens[i] = (tokens[i] or 0) + value
+
+
+def _usage(usage: Any) -> tuple[int | None, int | None]:
+    if usage is None:
+        return None, None
+    return getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
+
+
+def _backoff(failures: int) -> float:
+    return float(min(_BACKOFF_BASE_S * 2**failures, _BACKOFF_CAP_S))
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds from `retry-after-ms`, `retry-after` (seconds or an HTTP date); None when absent or odd."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _refused(error: BaseException) -> bool:
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])[:300]
+        if isinstance(inner, str):
+            return inner[:300]
+    return exc.message[:300]
