@@ -52,6 +52,9 @@ class LlmSettings(_Section):
     timeout_s: float = Field(default=60.0, gt=0, le=600)
     max_retries: int = Field(default=2, ge=0, le=10)
     temperature: float = Field(default=0.0, ge=0, le=2)
+    max_tokens: int | None = Field(
+        default=None, ge=256, le=32_000, description="Cap on a reply's length; keeps small local models from rambling."
+    )
 
     @property
     def enabled(self) -> bool:
@@ -156,5 +159,5 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write the settings atomically. Secrets are not settings, so none can end up here."""
     path = path or paths.config_file()
-    data = settings.model_dump(mode="json", exclude_defaults=False)
+    data = settings.model_dump(mode="json", exclude_none=True)
     atomic_write_bytes(path, tomli_w.dumps(data).encode("utf-8"))

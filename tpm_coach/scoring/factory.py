@@ -39,6 +39,7 @@ def build_scorer(choice: str, settings: LlmSettings, api_key: str | None = None)
         timeout_s=settings.timeout_s,
         max_retries=settings.max_retries,
         temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
         owns_client=True,
     )
 
