@@ -6,6 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from tpm_coach.domain import (
     AttemptStatus,
@@ -21,6 +22,17 @@ from tpm_coach.domain import (
 )
 from tpm_coach.errors import StorageError
 from tpm_coach.storage.db import Database
+
+
+# Attempts of the same question share one snapshot; the models are frozen, so parsed ones can be shared.
+@lru_cache(maxsize=512)
+def _question(snapshot: str) -> Question:
+    return Question.model_validate_json(snapshot)
+
+
+@lru_cache(maxsize=256)
+def _competency(snapshot: str) -> Competency:
+    return Competency.model_validate_json(snapshot)
 
 
 def now_iso() -> str:
@@ -84,10 +96,19 @@ class SessionRepository:
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return [str(r[0]) for r in rows]
 
+    def get(self, session_id: int) -> SessionSummary:
+        found = self._summaries("WHERE s.id = ?", (session_id,), None)
+        if not found:
+            raise StorageError(f"session {session_id} does not exist")
+        return found[0]
+
     def list_summaries(self, limit: int | None = None) -> list[SessionSummary]:
         """Every session, newest first, with its mean current overall score (one query)."""
+        return self._summaries("", (), limit)
+
+    def _summaries(self, where: str, params: tuple[object, ...], limit: int | None) -> list[SessionSummary]:
         rows = self.db.conn.execute(
-            """
+            f"""
             SELECT s.id, s.started_at, s.ended_at, s.title, s.bank_ids,
                    COUNT(a.id) AS attempt_count,
                    COUNT(sc.id) AS scored_count,
@@ -97,11 +118,12 @@ class SessionRepository:
             FROM sessions s
             LEFT JOIN attempts a ON a.session_id = s.id
             LEFT JOIN scores sc ON sc.attempt_id = a.id AND sc.is_current = 1
+            {where}
             GROUP BY s.id
             ORDER BY s.started_at DESC, s.id DESC
             LIMIT ?
             """,
-            (-1 if limit is None else limit,),
+            (*params, -1 if limit is None else limit),
         ).fetchall()
         return [
             SessionSummary(
@@ -281,8 +303,8 @@ class AttemptRepository:
         return AttemptRecord(
             id=row["id"],
             session_id=row["session_id"],
-            question=Question.model_validate_json(row["question_json"]),
-            competency=Competency.model_validate_json(row["competency_json"]),
+            question=_question(row["question_json"]),
+            competency=_competency(row["competency_json"]),
             status=AttemptStatus(row["status"]),
             status_reason=row["status_reason"],
             answer_mode=row["answer_mode"],
