@@ -1,0 +1,88 @@
+"""The local engine with the real built-in tiny.en model on real speech (LibriVox) and synthetic answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.support.speech import espeak_answer, librivox_clips, silence
+from tpm_coach.audio.loader import load_audio
+from tpm_coach.config import TranscriptionSettings
+from tpm_coach.errors import TranscriptionError
+from tpm_coach.transcription import create_engine
+from tpm_coach.transcription.engine import TranscriptionEngine
+from tpm_coach.transcription.engine_faster_whisper import FasterWhisperEngine
+from tpm_coach.transcription.wer import word_errors
+
+# Measured with tiny.en int8: 0.00-0.25 per clip (the 8-word clip loses "ill disposed"), 0.07 over all
+# five (5 errors in 72 words). A decoding or audio-path fault gives far more.
+MAX_CLIP_WER = 0.3
+MAX_TOTAL_WER = 0.1
+
+
+@pytest.mark.usefixtures("need_librivox")
+def test_librivox_clips_match_their_reference_transcripts(whisper: TranscriptionEngine) -> None:
+    total = word_errors("", "")
+    for clip in librivox_clips():
+        audio = load_audio(clip.path)
+        transcript = whisper.transcribe(audio)
+        errors = word_errors(clip.reference, transcript.text)
+        assert errors.rate <= MAX_CLIP_WER, (clip.path.name, transcript.text)
+        total = total + errors
+        # Word timings are seconds into the clip, in order, inside the audio.
+        starts = [w.start for w in transcript.words]
+        assert starts == sorted(starts)
+        assert all(0 <= w.start <= w.end <= len(audio) / 16000 + 0.05 for w in transcript.words)
+        assert transcript.engine == "faster-whisper"
+        assert transcript.model == "tiny.en"
+    assert total.rate <= MAX_TOTAL_WER
+
+
+@pytest.mark.usefixtures("need_librivox")
+def test_a_prompt_is_accepted_and_silence_gives_no_words(whisper: TranscriptionEngine) -> None:
+    clip = librivox_clips()[3]
+    transcript = whisper.transcribe(load_audio(clip.path), initial_prompt="Mister John Dashwood had then leisure.")
+    assert word_errors(clip.reference, transcript.text).rate <= MAX_CLIP_WER
+    assert whisper.transcribe(silence(3.0)).words == []
+    assert whisper.transcribe(np.zeros(100, dtype=np.float32)).text == ""
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("need_espeak")
+def test_audio_longer_than_one_window_is_transcribed_whole(whisper: TranscriptionEngine, speech_dir: Path) -> None:
+    audio, reference = espeak_answer(speech_dir, 45, seed=3)
+    transcript = whisper.transcribe(audio)
+    # tiny.en reads espeak-ng at about 0.10; the words must run to the end of the 45 s.
+    assert word_errors(reference, transcript.text).rate <= 0.2
+    assert transcript.words[-1].end >= len(audio) / 16000 - 3.0
+
+
+def test_the_model_loads_once_and_a_broken_model_is_a_clear_error(tmp_path: Path) -> None:
+    loads = []
+    settings = TranscriptionSettings(threads=2)
+
+    def factory() -> object:
+        loads.append(1)
+        from faster_whisper import WhisperModel
+
+        from tpm_coach.transcription.models import resolve_model
+
+        return WhisperModel(str(resolve_model("tiny.en").path), compute_type="int8", cpu_threads=2)
+
+    engine = FasterWhisperEngine(factory, settings)
+    assert not engine.loaded
+    engine.prepare()
+    engine.prepare()
+    engine.transcribe(silence(0.5))
+    assert loads == [1]
+
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "model.bin").write_bytes(b"not a model")
+    engine = create_engine(TranscriptionSettings(model=str(broken)))
+    with pytest.raises(TranscriptionError, match="could not be loaded"):
+        engine.prepare()
+    with pytest.raises(TranscriptionError, match="compute type"):
+        create_engine(TranscriptionSettings(compute_type="no-such-type")).prepare()

@@ -1,0 +1,97 @@
+"""Incremental transcription: the transcript is ready at Stop and as accurate as transcribing the whole file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.support.speech import espeak_answer, librivox_answer
+from tpm_coach.config import TranscriptionSettings
+from tpm_coach.domain.attempt import Transcript
+from tpm_coach.errors import TranscriptionError
+from tpm_coach.transcription import create_engine
+from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine
+from tpm_coach.transcription.incremental import IncrementalTranscriber
+from tpm_coach.transcription.wer import word_errors
+
+BLOCK = SAMPLE_RATE // 10
+
+
+def feed_like_a_recording(transcriber: IncrementalTranscriber, audio: FloatArray) -> None:
+    """100 ms blocks; after each, let the worker catch up (what a real-time recording gives it)."""
+    for start in range(0, len(audio), BLOCK):
+        transcriber.feed(audio[start : start + BLOCK])
+        assert transcriber.wait_idle(60)
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("need_espeak", "need_librivox")
+def test_incremental_is_within_ten_percent_of_whole_file_accuracy(
+    whisper: TranscriptionEngine, speech_dir: Path
+) -> None:
+    answers = [espeak_answer(speech_dir, 60, seed=seed) for seed in (0, 1)] + [librivox_answer()]
+    whole_errors = incremental_errors = word_errors("", "")
+    for audio, reference in answers:
+        whole = whisper.transcribe(audio)
+        live = IncrementalTranscriber(whisper)
+        feed_like_a_recording(live, audio)
+        result = live.finish()
+        whole_errors = whole_errors + word_errors(reference, whole.text)
+        incremental_errors = incremental_errors + word_errors(reference, result.text)
+        # At Stop only the last stretch was left: most of the answer was transcribed while it was given.
+        assert live.stats.committed_chunks >= 1
+        assert live.stats.tail_audio_s < 25
+    print(f"WER whole file {whole_errors.rate:.3f}, incremental {incremental_errors.rate:.3f}")
+    assert incremental_errors.rate <= whole_errors.rate * 1.10
+
+
+@pytest.mark.usefixtures("need_librivox")
+def test_words_are_timed_from_the_start_of_the_recording_and_updates_arrive(whisper: TranscriptionEngine) -> None:
+    audio, reference = librivox_answer()
+    updates: list[Transcript] = []
+    live = IncrementalTranscriber(whisper, on_update=updates.append)
+    feed_like_a_recording(live, audio)
+    result = live.finish()
+    assert updates, "on_update was never called while audio arrived"
+    assert len(updates[-1].text) <= len(result.text) + 20
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
+    assert result.words[-1].end == pytest.approx(len(audio) / SAMPLE_RATE, abs=1.5)
+    assert result.words[0].start < 1.5
+    assert word_errors(reference, result.text).rate < 0.1
+    assert live.finish() is result  # finishing twice returns the same transcript
+
+
+def test_an_empty_or_silent_recording_gives_an_empty_transcript(whisper: TranscriptionEngine) -> None:
+    assert IncrementalTranscriber(whisper).finish().text == ""
+    live = IncrementalTranscriber(whisper)
+    feed_like_a_recording(live, np.zeros(SAMPLE_RATE * 5, dtype=np.float32))
+    assert live.finish().words == []
+
+
+@pytest.mark.usefixtures("need_librivox")
+def test_cancel_stops_the_worker_and_feeding_after_the_end_is_refused(whisper: TranscriptionEngine) -> None:
+    audio, _ = librivox_answer()
+    live = IncrementalTranscriber(whisper)
+    live.feed(audio[: SAMPLE_RATE * 8])
+    live.cancel()
+    assert not live._worker.is_alive()
+    with pytest.raises(RuntimeError, match="after finish"):
+        live.feed(audio[:BLOCK])
+
+
+def test_an_engine_that_cannot_load_makes_finish_raise(tmp_path: Path) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "model.bin").write_bytes(b"not a model")
+    live = IncrementalTranscriber(create_engine(TranscriptionSettings(model=str(broken))))
+    live.feed(np.zeros(SAMPLE_RATE, dtype=np.float32))
+    with pytest.raises(TranscriptionError, match="could not be loaded"):
+        live.finish()
+
+
+def test_only_16k_audio_is_accepted(whisper: TranscriptionEngine) -> None:
+    with pytest.raises(ValueError, match="16000"):
+        IncrementalTranscriber(whisper, samplerate=44100)

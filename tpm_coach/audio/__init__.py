@@ -1,0 +1,1 @@
+"""Microphone recording to crash-safe WAV files, audio file loading, and recovery after a crash."""

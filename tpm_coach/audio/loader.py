@@ -1,0 +1,142 @@
+"""Load any common audio file as float32 16 kHz mono, with clear errors for files that cannot be used.
+
+WAV files are read with the standard library; everything else (FLAC, MP3, M4A, OGG, WAV variants
+the standard library does not read) goes through PyAV, which faster-whisper already depends on.
+"""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tpm_coach.audio.resample import resample
+from tpm_coach.errors import AudioFileError
+
+TARGET_RATE = 16000
+MAX_DURATION_S = 2 * 60 * 60  # an interview answer is minutes; hours means a wrong file
+_MIN_RATE = 1000
+_MAX_RATE = 384000
+_MAX_CHANNELS = 32
+
+FloatArray = npt.NDArray[np.float32]
+
+
+def load_audio(path: Path, *, max_duration_s: float = MAX_DURATION_S) -> FloatArray:
+    """Decode `path` to float32 mono at 16 kHz. Raises AudioFileError saying what is wrong."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise AudioFileError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise AudioFileError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    if path.is_dir():
+        raise AudioFileError(f"{path}: is a folder, not an audio file")
+    if size == 0:
+        raise AudioFileError(f"{path}: the file is empty")
+    with open(path, "rb") as handle:
+        head = handle.read(12)
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        decoded = _read_wav(path, max_duration_s)
+        if decoded is not None:
+            return decoded
+    return _read_with_av(path, max_duration_s)
+
+
+def _check_format(path: Path, rate: int, channels: int) -> None:
+    if not _MIN_RATE <= rate <= _MAX_RATE:
+        raise AudioFileError(f"{path}: the sample rate {rate} Hz is not plausible (the file is probably damaged)")
+    if not 1 <= channels <= _MAX_CHANNELS:
+        raise AudioFileError(f"{path}: {channels} channels is not plausible (the file is probably damaged)")
+
+
+def _check_duration(path: Path, seconds: float, max_duration_s: float) -> None:
+    if seconds > max_duration_s:
+        raise AudioFileError(
+            f"{path}: the audio is {seconds / 60:.0f} minutes long; answers longer than "
+            f"{max_duration_s / 60:.0f} minutes are not transcribed (is this the right file?)"
+        )
+
+
+def _read_wav(path: Path, max_duration_s: float) -> FloatArray | None:
+    """Decode PCM WAV; None when the standard library cannot read this WAV variant (PyAV will try)."""
+    try:
+        with wave.open(str(path), "rb") as reader:
+            rate, channels, width = reader.getframerate(), reader.getnchannels(), reader.getsampwidth()
+            _check_format(path, rate, channels)
+            if width not in (1, 2, 3, 4):
+                return None
+            _check_duration(path, reader.getnframes() / rate, max_duration_s)
+            raw = reader.readframes(reader.getnframes())
+    except wave.Error:
+        return None  # e.g. float or extensible WAV
+    except EOFError as exc:
+        raise AudioFileError(f"{path}: the WAV header is damaged or cut short") from exc
+    frames = len(raw) // (width * channels)
+    if frames == 0:
+        raise AudioFileError(f"{path}: the WAV file holds no audio (zero length)")
+    samples = _pcm_to_float(raw[: frames * width * channels], width).reshape(frames, channels)
+    mono = samples.mean(axis=1, dtype=np.float32) if channels > 1 else samples[:, 0]
+    return resample(np.ascontiguousarray(mono, dtype=np.float32), rate, TARGET_RATE)
+
+
+def _pcm_to_float(raw: bytes, width: int) -> FloatArray:
+    if width == 1:
+        return ((np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0).astype(np.float32)
+    if width == 2:
+        return (np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0).astype(np.float32)
+    if width == 3:
+        bytes3 = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+        values = bytes3[:, 0] | (bytes3[:, 1] << 8) | (bytes3[:, 2] << 16)
+        values = np.where(values >= 1 << 23, values - (1 << 24), values)
+        return (values.astype(np.float32) / float(1 << 23)).astype(np.float32)
+    return (np.frombuffer(raw, dtype="<i4").astype(np.float64) / float(1 << 31)).astype(np.float32)
+
+
+def _read_with_av(path: Path, max_duration_s: float) -> FloatArray:
+    try:
+        import av
+    except ImportError as exc:
+        raise AudioFileError(f"{path}: reading this format needs PyAV ('av'), which is not installed") from exc
+    try:
+        container: Any = av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise AudioFileError(f"{path}: not a readable audio file ({_av_reason(exc)})") from exc
+    with container:
+        if not container.streams.audio:
+            raise AudioFileError(f"{path}: the file has no audio track")
+        stream = container.streams.audio[0]
+        rate = int(stream.rate or stream.codec_context.sample_rate or 0)
+        _check_format(path, rate, int(stream.channels or 1))
+        if container.duration is not None:
+            _check_duration(path, container.duration / av.time_base, max_duration_s)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=TARGET_RATE)
+        pieces: list[FloatArray] = []
+        total = 0
+        try:
+            for frame in container.decode(stream):
+                frame.pts = None  # let the resampler follow the sample count, not damaged timestamps
+                for out in resampler.resample(frame):
+                    piece = out.to_ndarray().reshape(-1).astype(np.float32)
+                    pieces.append(piece)
+                    total += len(piece)
+                _check_duration(path, total / TARGET_RATE, max_duration_s)
+            for out in resampler.resample(None):
+                pieces.append(out.to_ndarray().reshape(-1).astype(np.float32))
+        except av.error.FFmpegError as exc:
+            if not pieces:
+                raise AudioFileError(f"{path}: the audio cannot be decoded ({_av_reason(exc)})") from exc
+            # A damaged tail: keep what decoded, as players do.
+    audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+    if len(audio) == 0:
+        raise AudioFileError(f"{path}: the file holds no audio (zero length)")
+    return audio
+
+
+def _av_reason(exc: BaseException) -> str:
+    strerror = getattr(exc, "strerror", None)
+    return str(strerror or exc.__class__.__name__)

