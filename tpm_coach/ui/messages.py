@@ -19,6 +19,12 @@ class Message:
     text: str
     action_label: str = ""
     action: Callable[[], None] | None = None
+    more_actions: tuple[tuple[str, Callable[[], None]], ...] = ()
+
+    @property
+    def actions(self) -> list[tuple[str, Callable[[], None]]]:
+        first = [(self.action_label, self.action)] if self.action is not None and self.action_label else []
+        return first + list(self.more_actions)
 
 
 class MessageSink(QObject):
@@ -39,6 +45,11 @@ class MessageSink(QObject):
         for message in pending:
             self.posted.emit(message)
 
+    def detach(self, receiver: Callable[[Message], None]) -> None:
+        """Stop delivering to `receiver`; messages are buffered again until the next `attach`."""
+        self.posted.disconnect(receiver)
+        self._listening = False
+
     def post(self, message: Message) -> None:
         self.history.append(message)
         getattr(log, message.level if message.level != "warning" else "warning", log.info)(message.text)
@@ -50,9 +61,15 @@ class MessageSink(QObject):
     def info(self, text: str) -> None:
         self.post(Message("info", text))
 
-    def error(self, error: KnownError | str, action_label: str = "", action: Callable[[], None] | None = None) -> None:
+    def error(
+        self,
+        error: KnownError | str,
+        action_label: str = "",
+        action: Callable[[], None] | None = None,
+        more_actions: tuple[tuple[str, Callable[[], None]], ...] = (),
+    ) -> None:
         text = str(error) if isinstance(error, KnownError) else error
-        self.post(Message("error", text, action_label, action))
+        self.post(Message("error", text, action_label, action, more_actions))
 
     def warning(self, text: str, action_label: str = "", action: Callable[[], None] | None = None) -> None:
         self.post(Message("warning", text, action_label, action))

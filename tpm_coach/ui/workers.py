@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -59,12 +60,19 @@ class WorkerPool:
     `serial` has one thread: model loading and transcription share one loaded model.
     """
 
+    instances: ClassVar[weakref.WeakSet[WorkerPool]] = weakref.WeakSet()
+
     def __init__(self) -> None:
         self.general = QThreadPool()
         self.general.setMaxThreadCount(4)
         self.serial = QThreadPool()
         self.serial.setMaxThreadCount(1)
         self._live: set[Worker] = set()
+        WorkerPool.instances.add(self)
+
+    def active_count(self) -> int:
+        """Tasks running now on either pool."""
+        return self.general.activeThreadCount() + self.serial.activeThreadCount()
 
     def start(self, worker: Worker, *, serial: bool = False) -> Worker:
         self._live.add(worker)

@@ -1,0 +1,124 @@
+"""A session answered by typing: scored by the loopback LLM server, feedback shown, summary at the end."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.support.openai_server import OpenAIStubServer
+from tests.ui.conftest import rubric_reply, use_stub_llm
+from tpm_coach.domain import AttemptStatus, QuestionKind
+from tpm_coach.practice import Phase
+from tpm_coach.ui.main_window import MainWindow
+
+ANSWER = (
+    "The situation was a payments migration with a hard regulatory deadline and three teams involved. "
+    "My task was to plan the rollout and keep double charges at zero. I mapped the dependencies, agreed an "
+    "API contract, and we used idempotency keys with a staged rollout behind a feature flag. As a result we "
+    "moved all traffic in six weeks without a single double charge."
+)
+
+
+def start_one_question(qtbot: QtBot, window: MainWindow, kind: QuestionKind | None = None) -> None:
+    setup = window.practice.setup
+    setup.count.setValue(1)
+    if kind is not None:
+        for other, box in setup.kinds.items():
+            box.setChecked(other is kind)
+    qtbot.mouseClick(setup.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.practice.controller is not None and window.practice.controller.phase is Phase.QUESTION
+    )
+    assert window.practice.pages.currentIndex() == 1
+
+
+def test_typed_answer_is_scored_and_explained(
+    qtbot: QtBot, main_window: MainWindow, stub_llm: OpenAIStubServer
+) -> None:
+    window = main_window
+    use_stub_llm(window.context, stub_llm)
+    stub_llm.script(rubric_reply(window, score=4))
+    start_one_question(qtbot, window, QuestionKind.BEHAVIORAL)  # behavioural answers get the STAR check
+    page = window.practice.question
+    question_text = page.question.text()
+    assert question_text
+
+    qtbot.mouseClick(page.type_instead, Qt.MouseButton.LeftButton)
+    assert page.typed_box.isVisible()
+    assert not page.submit.isEnabled()
+    page.typed.setPlainText(ANSWER)
+    qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 3, timeout=15_000)
+
+    controller = window.practice.controller
+    assert controller is not None and controller.record is not None
+    record = controller.record
+    assert record.status is AttemptStatus.SCORED
+    assert record.answer_mode == "typed"
+    (request,) = stub_llm.requests
+    assert "idempotency keys" in request.text()
+
+    view = window.practice.feedback.view
+    rubric = record.competency.rubric
+    assert view.question.text() == question_text
+    assert "4.0" in view.overall.text()
+    assert len(view.criteria.cards) == len(rubric.criteria)
+    first = view.criteria.cards[0]
+    assert first.anchor.text() == rubric.anchor_for(rubric.criteria[0].id, 4)
+    assert "background-color" in view.transcript.toHtml()  # the quoted evidence is highlighted
+    assert view.transcript.plain == ANSWER
+    assert view.strengths.items == ["Clear opening."]
+    assert view.improvements.items == ["Give a number for the outcome."]
+    assert view.outline.items == ["State the goal", "Name the trade-off", "Give the result"]
+    assert view.star.parts["result"].text().startswith("✗")
+    assert view.star.parts["situation"].text().startswith("✓")
+    assert view.metrics.values["words"] == str(len(ANSWER.split()))
+    assert view.follow_up.items == ["What would you do differently?"]
+    assert window.practice.feedback.follow_up.isVisible()
+
+    # One question: "Next" finishes the session and shows the summary.
+    next_button = window.practice.feedback.next
+    assert "Finish" in next_button.text()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 2)
+    report = window.practice.summary.report
+    assert report is not None
+    assert report.answered == 1 and report.scored == 1
+    assert [s.competency_id for s in report.skills] == [record.competency.id]
+    assert window.practice.summary.focus.text()
+    assert window.context.sessions.list_summaries()[0].ended_at is not None
+
+
+def test_follow_up_and_retry_then_compare(qtbot: QtBot, main_window: MainWindow, stub_llm: OpenAIStubServer) -> None:
+    window = main_window
+    use_stub_llm(window.context, stub_llm)
+    stub_llm.script(rubric_reply(window, score=3), rubric_reply(window, score=4), rubric_reply(window, score=5))
+    start_one_question(qtbot, window)
+    page, feedback = window.practice.question, window.practice.feedback
+
+    def answer(text: str) -> None:
+        page.show_typing(True)
+        page.typed.setPlainText(text)
+        qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 3, timeout=15_000)
+
+    answer(ANSWER)
+    original = page.question.text()
+    qtbot.mouseClick(feedback.follow_up, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 1)
+    assert page.question.text() == "What would you do differently?"
+    assert page.kind_chip.text() == "Follow-up"
+    answer(ANSWER + " Next time I would involve finance earlier.")
+
+    qtbot.mouseClick(feedback.retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 1)
+    assert page.kind_chip.text() == "Another try"
+    answer(ANSWER + " I would also rehearse the rollback twice.")
+    assert feedback.compare.isVisible()
+    qtbot.mouseClick(feedback.compare, Qt.MouseButton.LeftButton)
+    dialog = window.practice.compare_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert [r.score.overall for r in dialog.view.records if r.score] == [4.0, 5.0]
+    assert "▲" in dialog.view.cells[("overall", 2)]
+    dialog.close()
+    assert original != page.question.text()

@@ -1,0 +1,98 @@
+"""The progress view over scored answers stored through the real repositories."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.ui.history_support import Answer, SessionSpec, add_session
+from tpm_coach.context import AppContext
+from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.progress_view import EVERY_ANSWER, ProgressView
+from tpm_coach.ui.workers import WorkerPool
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def ctx() -> Iterator[AppContext]:
+    context = AppContext()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def view(qtbot: QtBot, ctx: AppContext) -> Iterator[ProgressView]:
+    workers = WorkerPool()
+    widget = ProgressView(ctx, MessageSink(), workers)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 760)
+    widget.show()
+    yield widget
+    assert workers.shutdown(5000)
+
+
+def _days_ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+
+
+def _refresh(qtbot: QtBot, view: ProgressView) -> None:
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        view.refresh()
+
+
+def _points(view: ProgressView, competency_id: str) -> list[tuple[float, float]]:
+    return [(p.x(), p.y()) for p in view.chart.series[competency_id].points()]
+
+
+def test_a_series_per_skill_from_real_sessions(qtbot: QtBot, ctx: AppContext, view: ProgressView) -> None:
+    add_session(ctx, SessionSpec([Answer("tech-001", 1), Answer("tech-002", 3)], started_at=_days_ago(200)))
+    add_session(ctx, SessionSpec([Answer("tech-003", 4), Answer("comm-001", 5)], started_at=_days_ago(20)))
+    add_session(ctx, SessionSpec([Answer("lead-001", None)], started_at=_days_ago(10)))  # unscored: no point
+    _refresh(qtbot, view)
+
+    assert set(view.chart.series) == {"technical-aptitude", "communication"}
+    assert view.chart.series["technical-aptitude"].name() == "Technical aptitude"
+    # Session averages: the first session's two technical answers make one point at 2.0.
+    assert [y for _, y in _points(view, "technical-aptitude")] == [2.0, 4.0]
+    assert view.summary.text().startswith("4 scored answers")
+
+    view.mode.setCurrentIndex(view.mode.findData(EVERY_ANSWER))  # redrawn from the loaded data at once
+    assert [y for _, y in _points(view, "technical-aptitude")] == [1.0, 3.0, 4.0]
+
+    # Skills table: weakest recent mean first.
+    assert view.skills.cell_text(0, 0) == "Technical aptitude"
+    assert view.skills.cell_text(0, 1) == "3"
+    assert view.skills.cell_text(1, 0) == "Communication"
+    # Weakest criteria: every criterion of the technical answers averages 2.7; communication's are 5.
+    assert view.weakest.rowCount() == 8
+    assert view.weakest.cell_text(0, 0).endswith(" · Technical aptitude")
+    assert view.weakest.cell_text(0, 1) == "2.7"
+
+
+def test_period_limits_the_chart_and_tables(qtbot: QtBot, ctx: AppContext, view: ProgressView) -> None:
+    add_session(ctx, SessionSpec([Answer("tech-001", 1)], started_at=_days_ago(200)))
+    add_session(ctx, SessionSpec([Answer("comm-001", 5)], started_at=_days_ago(5)))
+    _refresh(qtbot, view)
+    assert set(view.chart.series) == {"technical-aptitude", "communication"}
+
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        view.period.setCurrentIndex(view.period.findData(30))
+    assert set(view.chart.series) == {"communication"}
+    assert view.skills.rowCount() == 1
+    assert view.summary.text().startswith("1 scored answer ·")
+
+
+def test_no_scored_answers_yet(qtbot: QtBot, view: ProgressView) -> None:
+    _refresh(qtbot, view)
+    assert view.chart.series == {}
+    assert view.chart.chart().title() == "No scored answers in this period yet"
+    assert "practise a few questions" in view.summary.text()
+    assert view.weakest.rowCount() == 0

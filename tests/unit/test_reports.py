@@ -1,0 +1,175 @@
+"""Session reports as Markdown and HTML, from sessions stored through the real repositories."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import keyring
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.ui.history_support import Answer, SessionSpec, add_session
+from tpm_coach import reports
+from tpm_coach.context import AppContext
+from tpm_coach.errors import KnownError, StorageError
+from tpm_coach.reports.markdown import escape
+from tpm_coach.secrets import KEYRING_SERVICE, KEYRING_USER
+
+HOSTILE = (
+    'We shipped it. <script>alert("x")</script> <img src="https://evil.example/p.png"> & **bold** [link](http://x)'
+)
+
+
+@pytest.fixture
+def ctx() -> Iterator[AppContext]:
+    context = AppContext()
+    yield context
+    context.close()
+
+
+def _report(ctx: AppContext, *answers: Answer, title: str = "Mock loop") -> reports.SessionReport:
+    session_id = add_session(ctx, SessionSpec(list(answers), title=title))
+    names = {bank_id: loaded.bank.name for bank_id, loaded in ctx.banks.banks.items()}
+    return reports.load_report(ctx.sessions, ctx.attempts, session_id, names)
+
+
+class _Collector(HTMLParser):
+    """Collects the tags and the attribute values of a document, to prove what it contains."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [f"{k}={v}" for k, v in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_report_escapes_transcript_and_feedback(ctx: AppContext) -> None:
+    report = _report(ctx, Answer("tech-001", 4, transcript=HOSTILE, feedback="<b onclick='x()'>Good</b>"))
+    page = reports.render_html(report)
+    parsed = _Collector()
+    parsed.feed(page)
+
+    assert "script" not in parsed.tags
+    assert "img" not in parsed.tags
+    assert not any("onclick" in a for a in parsed.attributes)
+    assert not any("://" in a for a in parsed.attributes)
+    text = "".join(parsed.text)
+    assert '<script>alert("x")</script>' in text  # shown to the reader as typed
+    assert "<b onclick='x()'>Good</b>" in text
+    assert "Content-Security-Policy" in page
+
+
+def test_html_report_holds_question_scores_and_feedback(ctx: AppContext) -> None:
+    report = _report(ctx, Answer("tech-001", [2, 3, 4, 5]), Answer("comm-001", None))
+    page = reports.render_html(report)
+
+    assert "Mock loop" in page
+    assert "TPM core skills" in page  # the bank's display name, not its id
+    assert ctx.banks.question("tech-001").text.split()[0] in page
+    assert "Scale and constraints" in page
+    assert "2 / 5" in page and "5 / 5" in page
+    assert "not scored" in page  # the second answer
+    assert "Likely follow-up" in page
+
+
+def test_markdown_report_escapes_markup(ctx: AppContext) -> None:
+    report = _report(ctx, Answer("tech-001", 3, transcript=HOSTILE))
+    text = reports.render_markdown(report)
+
+    assert "<script>" not in text
+    assert "\\<script\\>" in text
+    assert "\\*\\*bold\\*\\*" in text
+    assert "\\[link\\](http://x)" in text  # brackets escaped: no link
+    assert text.startswith("# Mock loop\n")
+    assert "| Scale and constraints | 1 | 3 / 5 |" in text
+
+
+@given(st.text(max_size=200))
+def test_markdown_escape_only_adds_backslashes(text: str) -> None:
+    escaped = escape(text)
+    assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == text
+    assert re.search(r"(?<!\\)[<>*_`\[\]|&]", escaped.replace("\\\\", "")) is None
+
+
+def test_reports_never_contain_the_api_key(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_key = "sk-env-4f8a1b2c3d4e5f60718293a4b5c6d7e8"
+    stored_key = "sk-ring-0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d"
+    monkeypatch.setenv("OPENAI_API_KEY", env_key)
+    keyring.set_password(KEYRING_SERVICE, KEYRING_USER, stored_key)
+    report = _report(ctx, Answer("tech-001", 4))
+
+    for fmt in (reports.ReportFormat.MARKDOWN, reports.ReportFormat.HTML):
+        text = reports.render_text(report, fmt)
+        assert env_key not in text and stored_key not in text
+        assert "sk-" not in text
+
+
+def test_write_text_report_writes_each_format(ctx: AppContext, tmp_path: Path) -> None:
+    report = _report(ctx, Answer("tech-001", 4))
+    for name in ("report.md", "report.html"):
+        path = tmp_path / "out" / name
+        reports.write_text_report(report, path, reports.ReportFormat.from_path(path))
+        assert path.read_text(encoding="utf-8").count("Mock loop") >= 1
+    assert (tmp_path / "out" / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html", "report.md"]
+
+
+def test_write_text_report_to_an_unwritable_place_is_a_storage_error(ctx: AppContext, tmp_path: Path) -> None:
+    report = _report(ctx, Answer("tech-001", 4))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError, match="cannot write the report"):
+        reports.write_text_report(report, blocker / "report.md", reports.ReportFormat.MARKDOWN)
+
+
+def test_report_format_comes_from_the_file_name() -> None:
+    assert reports.ReportFormat.from_path(Path("x.PDF")) is reports.ReportFormat.PDF
+    assert reports.ReportFormat.from_path(Path("x.markdown")) is reports.ReportFormat.MARKDOWN
+    assert reports.ReportFormat.from_path(Path("x.htm")) is reports.ReportFormat.HTML
+    with pytest.raises(KnownError):
+        reports.ReportFormat.from_path(Path("x.docx"))
+
+
+def test_report_of_a_deleted_session_is_a_storage_error(ctx: AppContext) -> None:
+    session_id = add_session(ctx, SessionSpec([Answer("tech-001", 4)]))
+    ctx.sessions.delete(session_id)
+    with pytest.raises(StorageError):
+        reports.load_report(ctx.sessions, ctx.attempts, session_id)
+
+
+def test_failed_scoring_is_explained_in_the_report(ctx: AppContext) -> None:
+    session_id = add_session(ctx, SessionSpec([Answer("tech-001", None)]))
+    attempt = ctx.attempts.list_for_session(session_id)[0]
+    ctx.attempts.mark_scoring_failed(attempt.id, "the LLM server did not answer within 60 s")
+    report = reports.load_report(ctx.sessions, ctx.attempts, session_id)
+
+    text = reports.render_markdown(report)
+    assert "scoring failed" in text
+    assert "did not answer within 60 s" in text
+    assert report.title == f"Practice session {session_id}"
+
+
+@given(st.text(max_size=200))
+def test_markdown_escape_mid_line_only_adds_backslashes(text: str) -> None:
+    escaped = escape(text, line_start=False)
+    assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == text
+    if "\n" not in text:  # nothing is escaped just because it would start a line
+        assert escaped == escape("x" + text, line_start=False)[1:]
+
+
+def test_numbers_are_not_escaped_in_the_middle_of_a_line(ctx: AppContext) -> None:
+    report = _report(ctx, Answer("tech-001", 4))
+    text = reports.render_markdown(report)
+    assert "**Overall:** 4.0 / 5" in text
+    assert "**Score:** 4.0 / 5 (offline estimate)" in text

@@ -1,0 +1,65 @@
+"""What the practice controller tells its view: phase changes, the live transcript, problems with actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tpm_coach.errors import KnownError
+from tpm_coach.practice.phase import Phase
+
+
+class Action(StrEnum):
+    """Something the candidate can do about a problem; the view turns each into a button."""
+
+    RETRY_TRANSCRIPTION = "retry_transcription"
+    RETRY_SCORING = "retry_scoring"
+    SCORE_OFFLINE = "score_offline"
+    TYPE_ANSWER = "type_answer"
+    RECORD_AGAIN = "record_again"
+    AUDIO_SETTINGS = "audio_settings"
+    LLM_SETTINGS = "llm_settings"
+
+
+@dataclass(frozen=True)
+class Problem:
+    error: Exception
+    actions: tuple[Action, ...] = ()
+    hint: str = ""  # replaces the error's own hint when the session knows a better next step
+    step: str = ""  # what was being done, for errors that are defects
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.error, KnownError):
+            message = self.error.message
+            hint = self.hint or self.error.hint
+        else:
+            message = f"Something went wrong while {self.step or 'practising'} ({type(self.error).__name__})"
+            hint = self.hint or "the details are in the log file"
+        message = message[:1].upper() + message[1:]
+        return f"{message} — {hint}" if hint else message
+
+
+@dataclass(frozen=True)
+class PhaseChanged:
+    phase: Phase
+    previous: Phase
+
+
+@dataclass(frozen=True)
+class LiveTextChanged:
+    text: str
+
+
+@dataclass(frozen=True)
+class ProblemRaised:
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    session_id: int
+    note: str = field(default="")
+
+
+Event = PhaseChanged | LiveTextChanged | ProblemRaised | SessionStarted

@@ -1,0 +1,267 @@
+"""Starting the desktop app: logging, crash reporting, the stylesheet, the database, and the main window."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from tpm_coach import paths
+from tpm_coach.config import Settings, load_settings
+from tpm_coach.context import AppContext
+from tpm_coach.errors import ConfigError, KnownError, SchemaTooNewError, StorageError
+from tpm_coach.maintenance import restore_backup
+from tpm_coach.maintenance.backup import backups_folder
+from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.workers import WorkerPool
+
+log = logging.getLogger("tpm_coach")
+LOG_FILE_NAME = "tpm_coach.log"
+
+
+def setup_logging(folder: Path | None = None) -> Path:
+    """Log to a rotating file in the platform's log folder (and warnings to stderr)."""
+    folder = folder or paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_FILE_NAME
+    root = logging.getLogger("tpm_coach")
+    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class CrashReporter(QObject):
+    """sys.excepthook and threading.excepthook: log the traceback, then show it in a dialog (GUI thread)."""
+
+    _report = Signal(str, str)
+
+    def __init__(self, messages: MessageSink, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.messages = messages
+        self.dialog: QMessageBox | None = None
+        self.reported: list[str] = []
+        self._previous: tuple[Any, Any] = (sys.excepthook, threading.excepthook)
+        self._report.connect(self._show)
+
+    def install(self) -> None:
+        sys.excepthook = self.excepthook
+        threading.excepthook = self.thread_excepthook
+
+    def uninstall(self) -> None:
+        sys.excepthook, threading.excepthook = self._previous
+
+    def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        if isinstance(exc, KnownError):  # a problem the user can fix, not a defect: no crash dialog
+            log.warning("unhandled known error: %s", exc)
+            self.messages.error(exc)
+            return
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.critical("unhandled exception:\n%s", details)
+        self._report.emit(f"{exc_type.__name__}: {exc}", details)
+
+    def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None:
+            return
+        self.excepthook(args.exc_type, args.exc_value, args.exc_traceback)
+
+    @Slot(str, str)
+    def _show(self, summary: str, details: str) -> None:
+        self.reported.append(summary)
+        if self.dialog is not None and self.dialog.isVisible():
+            return  # one dialog at a time; everything is in the log
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "TPM Coach hit a problem",
+            "Something went wrong inside TPM Coach. Your recorded answers are kept.",
+        )
+        box.setInformativeText(f"{summary}\n\nDetails are in the log: {paths.log_dir() / LOG_FILE_NAME}")
+        box.setDetailedText(details)
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        self.dialog = box
+        box.show()
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a database that cannot be opened (and its WAL files) so a new one can be created; never delete."""
+    aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
+def open_database(context: AppContext, ask: Callable[[StorageError, AppContext], str]) -> str:
+    """Open the database, asking what to do if it cannot be: 'restore:<zip>', 'fresh', 'retry' or 'quit'.
+
+    Returns a note for the user ('' when nothing happened). A newer schema is never touched.
+    """
+    note = ""
+    while True:
+        try:
+            _ = context.database
+            return note
+        except SchemaTooNewError:
+            raise
+        except StorageError as exc:
+            choice = ask(exc, context)
+            path = context.data_paths.database
+            if choice == "fresh":
+                note = f"Started a new database; the damaged one was kept as {set_aside(path)}."
+            elif choice.startswith("restore:"):
+                try:
+                    result = restore_backup(Path(choice.removeprefix("restore:")), context.data_paths)
+                except KnownError as restore_error:
+                    QMessageBox.warning(None, "Restore failed", str(restore_error))
+                    continue
+                note = f"Restored the backup of {result.manifest.created_at}."
+                if result.previous is not None:
+                    note += f" The damaged data folder was kept as {result.previous}."
+            elif choice != "retry":
+                raise
+
+
+def ask_about_damaged_database(error: StorageError, context: AppContext) -> str:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "The database cannot be opened",
+        f"{error.message}\n\nNothing has been changed or deleted. What would you like to do?",
+    )
+    restore = box.addButton("Restore from a backup…", QMessageBox.ButtonRole.AcceptRole)
+    fresh = box.addButton("Start with an empty database", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is restore:
+        chosen, _ = QFileDialog.getOpenFileName(
+            None, "Choose a backup", str(backups_folder(context.data_paths)), "tpm_coach backups (*.zip);;All (*)"
+        )
+        return f"restore:{chosen}" if chosen else "retry"
+    if box.clickedButton() is fresh:
+        return "fresh"
+    return "quit"
+
+
+class AppShell(QObject):
+    """Owns the window and rebuilds it when the data folder changes or the database is restored."""
+
+    def __init__(self, messages: MessageSink, workers: WorkerPool, *, speech_engine: str | None = None) -> None:
+        super().__init__()
+        self.messages = messages
+        self.workers = workers
+        self.speech_engine = speech_engine
+        self.window: Any = None
+
+    def load_context(self) -> AppContext:
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            self.messages.error(exc)
+            settings = Settings()
+        return AppContext(settings)
+
+    def build(self, context: AppContext) -> QWidget:
+        from tpm_coach.ui.main_window import MainWindow
+
+        self.window = MainWindow(context, self.messages, self.workers, speech_engine=self.speech_engine)
+        self.window.reopen_requested.connect(self.reopen)
+        return self.window
+
+    def show(self) -> None:
+        self.window.show()
+        # After the first paint: nothing slow may happen before the window is interactive.
+        QTimer.singleShot(0, self.window.start_background_tasks)
+
+    def reopen(self, between: Callable[[], None] | None) -> None:
+        old = self.window
+        old.shutdown()
+        old.hide()
+        old.deleteLater()
+        if between is not None:
+            try:
+                between()
+            except KnownError as exc:
+                self.messages.error(exc)
+        context = self.load_context()
+        try:
+            note = open_database(context, ask_about_damaged_database)
+        except StorageError as exc:
+            self.messages.error(exc)
+            QApplication.quit()
+            return
+        if note:
+            self.messages.info(note)
+        self.build(context)
+        self.show()
+
+    def stop(self) -> None:
+        if self.window is not None:
+            self.window.shutdown()
+
+
+@dataclass
+class Launched:
+    app: QApplication
+    shell: AppShell
+    reporter: CrashReporter
+    messages: MessageSink
+
+
+def launch(argv: list[str] | None = None) -> Launched | int:
+    """Everything up to the window being shown; returns an exit code if the app cannot start."""
+    log_path = setup_logging()
+    app = QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("TPM Coach")
+    app.setOrganizationName("tpm_coach")
+    app.setDesktopFileName("tpm-coach")
+    from tpm_coach.ui.style import apply_style
+
+    apply_style(app)
+    messages = MessageSink()
+    reporter = CrashReporter(messages)
+    reporter.install()
+    log.info("starting; log file %s", log_path)
+    shell = AppShell(messages, WorkerPool())
+    context = shell.load_context()
+    try:
+        note = open_database(context, ask_about_damaged_database)
+    except SchemaTooNewError as exc:
+        QMessageBox.critical(None, "TPM Coach is too old for this data", str(exc))
+        reporter.uninstall()
+        return 2
+    except StorageError:
+        reporter.uninstall()
+        return 2
+    if note:
+        messages.info(note)
+    shell.build(context)
+    shell.show()
+    return Launched(app, shell, reporter, messages)
+
+
+def run_gui(argv: list[str] | None = None) -> int:
+    launched = launch(argv)
+    if isinstance(launched, int):
+        return launched
+    code = launched.app.exec()
+    launched.shell.stop()
+    launched.reporter.uninstall()
+    log.info("stopped")
+    return int(code)

@@ -1,0 +1,166 @@
+"""Feedback for one stored attempt: scores with rubric anchors, highlighted evidence, advice and delivery.
+
+Renders any AttemptRecord, so practice and History's "open this attempt" share it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from tpm_coach.domain import AttemptStatus
+from tpm_coach.storage import AttemptRecord
+from tpm_coach.ui.feedback_criteria import CriteriaList
+from tpm_coach.ui.feedback_details import BulletCard, MetricsCard, StarCard
+from tpm_coach.ui.feedback_transcript import TranscriptView
+from tpm_coach.ui.style import card, label
+
+_STATUS_TEXT = {
+    AttemptStatus.RECORDING: "This answer was still being recorded when the app stopped.",
+    AttemptStatus.RECORDED: "This answer is recorded but not transcribed yet.",
+    AttemptStatus.TRANSCRIBED: "This answer is transcribed but not scored yet.",
+    AttemptStatus.SCORING_FAILED: "Scoring this answer failed",
+}
+
+
+def _when(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %Y, %H:%M")
+    except ValueError:
+        return stamp
+
+
+class FeedbackView(QScrollArea):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self)
+        body.setObjectName("PageBody")
+        self.setWidget(body)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 8, 8)
+        outer.setSpacing(12)
+        self.record: AttemptRecord | None = None
+
+        outer.addWidget(self._build_header(body))
+
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        outer.addLayout(columns)
+
+        self.criteria = CriteriaList(body)
+        left.addWidget(self.criteria)
+        self.strengths = BulletCard("Strengths", body)
+        self.improvements = BulletCard("Improve next time", body)
+        self.outline = BulletCard("A stronger answer would cover", body)
+        for widget in (self.strengths, self.improvements, self.outline):
+            left.addWidget(widget)
+        left.addStretch(1)
+
+        self._build_right(body, right)
+        right.addStretch(1)
+
+    def _build_header(self, body: QWidget) -> QWidget:
+        header, header_layout = card(body, spacing=8)
+        self.question = label("", "QuestionText", header, wrap=True)
+        self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        header_layout.addWidget(self.question)
+        self.meta = label("", "Muted", header, wrap=True)
+        header_layout.addWidget(self.meta)
+        score_row = QHBoxLayout()
+        score_row.setSpacing(16)
+        self.overall = label("", "ScoreBig", header)
+        self.overall.setAccessibleName("Overall score")
+        score_row.addWidget(self.overall, 0, Qt.AlignmentFlag.AlignVCenter)
+        scorer_box = QVBoxLayout()
+        scorer_box.setSpacing(2)
+        self.overall_caption = label("overall", "Caption", header)
+        scorer_box.addWidget(self.overall_caption)
+        self.scorer = label("", "Muted", header, wrap=True)
+        scorer_box.addWidget(self.scorer)
+        score_row.addLayout(scorer_box, 1)
+        header_layout.addLayout(score_row)
+        self.status = label("", "ChipWarn", header, wrap=True)
+        header_layout.addWidget(self.status)
+        return header
+
+    def _build_right(self, body: QWidget, right: QVBoxLayout) -> None:
+        transcript_card, transcript_layout = card(body, spacing=6)
+        transcript_layout.addWidget(label("Your answer", "SectionTitle", transcript_card))
+        transcript_layout.addWidget(
+            label("Highlights show the evidence behind each criterion's score.", "Muted", transcript_card, wrap=True)
+        )
+        self.transcript = TranscriptView(transcript_card, fit_content=True)
+        transcript_layout.addWidget(self.transcript)
+        right.addWidget(transcript_card)
+        self.metrics = MetricsCard(body)
+        right.addWidget(self.metrics)
+        self.star = StarCard(body)
+        right.addWidget(self.star)
+        self.follow_up = BulletCard("Likely follow-up", body)
+        right.addWidget(self.follow_up)
+
+    def show_record(self, record: AttemptRecord) -> None:
+        self.record = record
+        question, competency, score = record.question, record.competency, record.score
+        self.question.setText(question.text)
+        mode = "typed answer" if record.answer_mode == "typed" else "spoken answer"
+        self.meta.setText(
+            f"{competency.name} · {question.kind.value.replace('-', ' ')} · {question.level.value} level · "
+            f"{mode} · {_when(record.created_at)}"
+        )
+        status = _STATUS_TEXT.get(record.status, "")
+        if record.status is AttemptStatus.SCORING_FAILED and record.status_reason:
+            status = f"{status}: {record.status_reason}"
+        self.status.setText(status)
+        self.status.setVisible(bool(status))
+
+        rubric_order = {c.id: i for i, c in enumerate(competency.rubric.criteria)}
+        criteria = sorted(score.criteria, key=lambda c: rubric_order.get(c.id, 99)) if score else []
+        names = [next((d.name for d in competency.rubric.criteria if d.id == c.id), c.id) for c in criteria]
+        text = record.transcript.text if record.transcript else ""
+        self.transcript.show_transcript(text, criteria, names)
+        self.metrics.show_metrics(record.metrics, record.answer_mode == "typed", record.duration_s)
+
+        scored = score is not None
+        for widget in (self.overall, self.overall_caption, self.criteria, self.strengths, self.improvements):
+            widget.setVisible(scored)
+        if score is not None:
+            self.overall.setText(
+                f"{score.overall:.1f}<span style='font-size:18px;color:#6b7280;'> / {score.scale_max}</span>"
+            )
+            if score.scorer == "offline":
+                scorer = "Offline estimate by the built-in heuristic scorer"
+            else:
+                scorer = f"Scored by {score.model or 'the LLM'}"
+            notes = " ".join(score.notes)
+            if notes and score.scorer == "offline":
+                scorer = notes  # the offline scorer's own note already says what it is
+            elif notes:
+                scorer = f"{scorer}. {notes}"
+            self.scorer.setText(scorer)
+            self.criteria.show_scores(competency, criteria)
+            self.strengths.show_items(score.strengths, "No particular strengths were noted.")
+            self.improvements.show_items(score.improvements, "Nothing specific to improve was noted.")
+        else:
+            self.scorer.setText("Not scored yet.")
+        self.outline.show_items(
+            score.stronger_answer if score and score.stronger_answer else question.strong_answer, numbered=True
+        )
+        self.star.setVisible(bool(score and score.star))
+        if score and score.star:
+            self.star.show_star(score.star)
+        follow_up = (score.follow_up if score else "") or (question.follow_ups[0] if question.follow_ups else "")
+        self.follow_up.setVisible(bool(follow_up))
+        self.follow_up.show_items([follow_up] if follow_up else [])
+        self.verticalScrollBar().setValue(0)

@@ -1,0 +1,56 @@
+"""Feedback during a session: the feedback view with what to do next (follow-up, retry, compare, next)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from tpm_coach.practice import PracticeController
+from tpm_coach.ui.feedback_view import FeedbackView
+from tpm_coach.ui.style import button, label
+
+
+class FeedbackPage(QWidget):
+    follow_up_clicked = Signal()
+    retry_clicked = Signal()
+    compare_clicked = Signal()
+    next_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.position = label("", "Caption", self)
+        bar.addWidget(self.position)
+        bar.addStretch(1)
+        self.follow_up = button("Answer the &follow-up", "", self)
+        self.follow_up.clicked.connect(self.follow_up_clicked)
+        bar.addWidget(self.follow_up)
+        self.retry = button("&Try again", "", self, icon_name="retry")
+        self.retry.setToolTip("Answer the same question again, then compare the attempts")
+        self.retry.clicked.connect(self.retry_clicked)
+        bar.addWidget(self.retry)
+        self.compare = button("&Compare attempts", "", self)
+        self.compare.clicked.connect(self.compare_clicked)
+        bar.addWidget(self.compare)
+        self.next = button("&Next question", "primary", self, icon_name="next")
+        self.next.clicked.connect(self.next_clicked)
+        bar.addWidget(self.next)
+        layout.addLayout(bar)
+        self.view = FeedbackView(self)
+        layout.addWidget(self.view, 1)
+
+    def render(self, controller: PracticeController) -> None:
+        assert controller.record is not None
+        number, total = controller.position
+        self.position.setText(f"FEEDBACK · QUESTION {number} OF {total}")
+        self.view.show_record(controller.record)
+        follow_up = controller.follow_up_text()
+        self.follow_up.setVisible(follow_up is not None)
+        self.follow_up.setToolTip(follow_up or "")
+        self.compare.setVisible(len(controller.attempts_at_current_question()) > 1)
+        self.next.setText("Finish &session" if controller.is_last_question else "&Next question")
+        self.next.setFocus()

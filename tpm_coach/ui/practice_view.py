@@ -1,0 +1,257 @@
+"""The Practice page: wires the Qt-free PracticeController to the setup, answering, feedback and summary pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QScrollArea, QStackedWidget, QVBoxLayout, QWidget
+
+from tpm_coach.context import AppContext
+from tpm_coach.practice import (
+    Action,
+    LiveTextChanged,
+    Phase,
+    PhaseChanged,
+    PracticeController,
+    PracticeServices,
+    ProblemRaised,
+    SessionOptions,
+)
+from tpm_coach.practice.events import Event, Problem, SessionStarted
+from tpm_coach.ui.feedback_compare import CompareDialog
+from tpm_coach.ui.messages import Message, MessageSink
+from tpm_coach.ui.practice_feedback import FeedbackPage
+from tpm_coach.ui.practice_question import QuestionPage
+from tpm_coach.ui.practice_runner import QtTaskRunner
+from tpm_coach.ui.practice_setup import SetupPage
+from tpm_coach.ui.session_summary import SummaryPage
+from tpm_coach.ui.tts import Speaker
+from tpm_coach.ui.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 33  # ~30 Hz: meter, clock and countdown
+_TICKING = frozenset({Phase.THINKING, Phase.RECORDING})
+_QUESTION_PHASES = frozenset(
+    {
+        Phase.QUESTION,
+        Phase.THINKING,
+        Phase.STARTING,
+        Phase.RECORDING,
+        Phase.TRANSCRIBING,
+        Phase.SCORING,
+        Phase.TRANSCRIPTION_FAILED,
+        Phase.SCORING_FAILED,
+    }
+)
+
+
+def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
+    area = QScrollArea(parent)
+    area.setObjectName("Page")
+    area.setWidgetResizable(True)
+    page.setObjectName("PageBody")
+    area.setWidget(page)
+    return area
+
+
+class PracticeView(QWidget):
+    session_finished = Signal(int)  # session id
+    settings_requested = Signal(str)  # "audio" | "llm"
+    history_requested = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        messages: MessageSink,
+        workers: WorkerPool,
+        services: Callable[[], PracticeServices],
+        *,
+        speech_engine: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.messages = messages
+        self.workers = workers
+        self.services = services
+        self.runner = QtTaskRunner(workers, self)
+        self.controller: PracticeController | None = None
+        self.speaker = Speaker(speech_engine, self)
+        self.speaker.unavailable.connect(self._speech_unavailable)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("Pages")
+        layout.addWidget(self.pages)
+        self.setup = SetupPage(context.banks)
+        self.question = QuestionPage()
+        self.feedback = FeedbackPage()
+        self.summary = SummaryPage()
+        for page in (self.setup, self.question, self.summary):
+            self.pages.addWidget(_scrolled(page, self.pages))
+        self.pages.addWidget(self.feedback)
+
+        self.setup.start_requested.connect(self.start)
+        q = self.question
+        q.record_clicked.connect(lambda: self._call(lambda c: c.toggle_recording()))
+        q.typed_submitted.connect(lambda text: self._call(lambda c: c.submit_typed(text)))
+        q.skip_clicked.connect(lambda: self._call(lambda c: c.next_question()))
+        q.end_clicked.connect(lambda: self._call(lambda c: c.finish()))
+        q.retry_clicked.connect(lambda: self._call(lambda c: c.retry()))
+        q.offline_clicked.connect(lambda: self._call(lambda c: c.score_offline()))
+        q.read_aloud_clicked.connect(self._read_aloud)
+        f = self.feedback
+        f.follow_up_clicked.connect(lambda: self._call(lambda c: c.answer_follow_up()))
+        f.retry_clicked.connect(lambda: self._call(lambda c: c.retry_question()))
+        f.next_clicked.connect(lambda: self._call(lambda c: c.next_question()))
+        f.compare_clicked.connect(self._compare)
+        self.summary.new_session_clicked.connect(self.new_session)
+        self.summary.history_clicked.connect(self.history_requested)
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(self._tick)
+        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        space.activated.connect(self._space)
+        self.compare_dialog: CompareDialog | None = None
+
+    # -- session lifecycle -------------------------------------------------------------------------
+    def start(self, options: SessionOptions) -> None:
+        if self.controller is not None and self.controller.phase not in (Phase.IDLE, Phase.SUMMARY):
+            return
+        self.controller = PracticeController(
+            library=self.context.banks,
+            sessions=self.context.sessions,
+            attempts=self.context.attempts,
+            data_paths=self.context.data_paths,
+            services=self.services(),
+            runner=self.runner,
+            settings=self.context.settings.practice,
+        )
+        self.controller.subscribe(self._on_event)
+        self.setup.set_busy(True)
+        self.controller.prepare(options)
+
+    def new_session(self) -> None:
+        self.controller = None
+        self.setup.reload()
+        self.pages.setCurrentIndex(0)
+
+    @property
+    def busy(self) -> bool:
+        """True while a session is under way (Settings must not swap services then)."""
+        return self.controller is not None and self.controller.phase not in (Phase.IDLE, Phase.SUMMARY)
+
+    def shutdown(self) -> None:
+        self.ticker.stop()
+        self.speaker.close()
+        if self.controller is not None:
+            self.controller.close()
+        self.runner.close()
+
+    # -- controller events -------------------------------------------------------------------------
+    def _call(self, fn: Callable[[PracticeController], None]) -> None:
+        if self.controller is not None:
+            fn(self.controller)
+
+    def _space(self) -> None:
+        if self.pages.currentIndex() == 1 and not self.question.typed.hasFocus():
+            self._call(lambda c: c.toggle_recording())
+
+    def _on_event(self, event: Event) -> None:
+        controller = self.controller
+        if controller is None:
+            return
+        if isinstance(event, LiveTextChanged):
+            self.question.set_live_text(event.text)
+        elif isinstance(event, ProblemRaised):
+            self._post_problem(event.problem)
+        elif isinstance(event, SessionStarted) and event.note:
+            self.messages.info(event.note)
+        elif isinstance(event, PhaseChanged):
+            self._phase_changed(controller, event)
+
+    def _phase_changed(self, controller: PracticeController, event: PhaseChanged) -> None:
+        phase = event.phase
+        if phase in _TICKING:
+            if not self.ticker.isActive():
+                self.ticker.start()
+        else:
+            self.ticker.stop()
+        if phase is Phase.IDLE:
+            self.setup.set_busy(False)
+            self.pages.setCurrentIndex(0)
+        elif phase in (Phase.QUESTION, Phase.THINKING) and event.previous not in (Phase.STARTING,):
+            self.setup.set_busy(False)
+            self.question.new_turn(controller)
+            self.question.render(controller)
+            self.pages.setCurrentIndex(1)
+            self.question.record.setFocus()
+            if self.context.settings.practice.read_aloud and controller.turn is not None:
+                self._read_aloud()
+        elif phase in _QUESTION_PHASES:
+            if phase is Phase.STARTING:
+                self.speaker.stop()
+            self.question.render(controller)
+            self.pages.setCurrentIndex(1)
+        elif phase is Phase.FEEDBACK:
+            self.feedback.render(controller)
+            self.pages.setCurrentIndex(3)
+        elif phase is Phase.SUMMARY and controller.report is not None:
+            self.summary.show_report(controller.report)
+            self.pages.setCurrentIndex(2)
+            if controller.session_id is not None:
+                self.session_finished.emit(controller.session_id)
+
+    def _tick(self) -> None:
+        if self.controller is None:
+            self.ticker.stop()
+            return
+        self.controller.tick()
+        if self.controller.phase in _TICKING:
+            self.question.update_clock(self.controller)
+
+    # -- problems ----------------------------------------------------------------------------------
+    def _post_problem(self, problem: Problem) -> None:
+        labels = {
+            Action.RETRY_TRANSCRIPTION: ("Retry transcription", lambda: self._call(lambda c: c.retry())),
+            Action.RETRY_SCORING: ("Retry scoring", lambda: self._call(lambda c: c.retry())),
+            Action.SCORE_OFFLINE: ("Score offline", lambda: self._call(lambda c: c.score_offline())),
+            Action.TYPE_ANSWER: ("Type my answer", self._type_answer),
+            Action.RECORD_AGAIN: ("Answer again", lambda: self._call(lambda c: c.retry_question())),
+            Action.AUDIO_SETTINGS: ("Audio settings", lambda: self.settings_requested.emit("audio")),
+            Action.LLM_SETTINGS: ("LLM settings", lambda: self.settings_requested.emit("llm")),
+        }
+        actions = [labels[a] for a in problem.actions if a in labels]
+        first = actions[0] if actions else ("", None)
+        self.messages.post(Message("error", problem.text, first[0], first[1], tuple(actions[1:])))
+
+    def _type_answer(self) -> None:
+        controller = self.controller
+        if controller is None:
+            return
+        if controller.phase is Phase.SCORING_FAILED:
+            controller.retry_question()
+        self.question.show_typing(True)
+
+    # -- extras ------------------------------------------------------------------------------------
+    def _read_aloud(self) -> None:
+        if self.controller is not None and self.controller.turn is not None:
+            self.speaker.speak(self.controller.turn.question.text)
+
+    def _speech_unavailable(self) -> None:
+        self.question.read_aloud.setEnabled(False)
+        self.question.read_aloud.setToolTip("No text-to-speech engine is available on this computer")
+        self.messages.info("Questions cannot be read aloud here: no text-to-speech engine is available.")
+
+    def _compare(self) -> None:
+        if self.controller is None:
+            return
+        self.compare_dialog = CompareDialog(self.controller.attempts_at_current_question(), self)
+        self.compare_dialog.show()

@@ -1,0 +1,160 @@
+"""Progress: per-skill scores over time as a chart, each skill's standing, and the weakest criteria."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from tpm_coach.context import AppContext
+from tpm_coach.errors import KnownError
+from tpm_coach.progress import ProgressReport, attempt_time, progress_report
+from tpm_coach.storage import AttemptRecord
+from tpm_coach.ui.history_data import Progress, load_scored
+from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.progress_chart import ProgressChart
+from tpm_coach.ui.progress_table import ProgressTable
+from tpm_coach.ui.style import button, card, label
+from tpm_coach.ui.workers import Worker, WorkerPool
+
+PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("All time", None),
+    ("Last 12 months", 365),
+    ("Last 90 days", 90),
+    ("Last 30 days", 30),
+)
+SESSION_AVERAGES, EVERY_ANSWER = "sessions", "answers"
+
+
+def _compute(
+    attempts: list[AttemptRecord], days: int | None, *, cancel: threading.Event, progress: Progress
+) -> ProgressReport:
+    if days is not None:
+        since = datetime.now(UTC) - timedelta(days=days)
+        attempts = [a for a in attempts if attempt_time(a) >= since]
+    return progress_report(attempts)
+
+
+class ProgressView(QWidget):
+    refreshed = Signal()  # the chart and tables show the latest data
+
+    def __init__(
+        self, context: AppContext, messages: MessageSink, workers: WorkerPool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.messages = messages
+        self.workers = workers
+        self.attempts: list[AttemptRecord] = []
+        self.report: ProgressReport | None = None
+        self._generation = 0
+
+        self.mode = QComboBox()
+        self.mode.setObjectName("progressMode")
+        self.mode.addItem("Average per session", SESSION_AVERAGES)
+        self.mode.addItem("Every answer", EVERY_ANSWER)
+        self.period = QComboBox()
+        self.period.setObjectName("progressPeriod")
+        for name, days in PERIODS:
+            self.period.addItem(name, days)
+        self.summary = label("", "Muted")
+        self.refresh_button = button("Refresh")
+        self.chart = ProgressChart()
+        self.skills = ProgressTable(("Skill", "Answers", "Average", "Last 5", "Trend"), stretch=0)
+        self.skills.setObjectName("progressSkills")
+        self.weakest = ProgressTable(("Criterion", "Average", "Last 5", "Answers"), stretch=0)
+        self.weakest.setObjectName("weakestCriteria")
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.mode)
+        bar.addWidget(self.period)
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.refresh_button)
+
+        chart_card, chart_layout = card(spacing=4, margins=8)
+        chart_layout.addWidget(self.chart)
+        tables = QHBoxLayout()
+        for title, table in (("Skills, weakest first", self.skills), ("Weakest criteria", self.weakest)):
+            box, box_layout = card(spacing=6, margins=12)
+            box_layout.addWidget(label(title, "SectionTitle"))
+            box_layout.addWidget(table)
+            tables.addWidget(box)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label("Progress", "PageTitle"))
+        intro = "How each skill's scores move over time, and the rubric criteria to work on next."
+        layout.addWidget(label(intro, "Muted"))
+        layout.addLayout(bar)
+        layout.addWidget(chart_card, 3)
+        layout.addLayout(tables, 2)
+
+        self.mode.currentIndexChanged.connect(self._show_chart)
+        self.period.currentIndexChanged.connect(self._recompute)
+        self.refresh_button.clicked.connect(self.refresh)
+
+    def refresh(self) -> None:
+        """Reload every scored answer (a scan of all history, so in a worker) and recompute."""
+        self._generation += 1
+        generation = self._generation
+        self.summary.setText("Loading…")
+        worker = Worker(load_scored, self.context.data_paths.database)
+        worker.signals.finished.connect(lambda attempts: self._loaded(generation, attempts))
+        worker.signals.failed.connect(lambda exc: self._failed(generation, exc))
+        self.workers.start(worker)
+
+    def _loaded(self, generation: int, attempts: list[AttemptRecord]) -> None:
+        if generation != self._generation:
+            return
+        self.attempts = attempts
+        self._recompute()
+
+    def _recompute(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        worker = Worker(_compute, self.attempts, self.period.currentData())
+        worker.signals.finished.connect(lambda report: self._computed(generation, report))
+        worker.signals.failed.connect(lambda exc: self._failed(generation, exc))
+        self.workers.start(worker)
+
+    def _computed(self, generation: int, report: ProgressReport) -> None:
+        if generation != self._generation:
+            return
+        self.report = report
+        self._show_chart()
+        self.skills.set_rows([(s.name, s.count, s.mean, s.recent_mean, _trend(s.trend)) for s in report.standings])
+        self.weakest.set_rows(
+            [(f"{c.criterion_name} · {c.competency_name}", c.mean, c.recent_mean, c.count) for c in report.weakest],
+            [f"{c.competency_name} · {c.criterion_name}: last scored {c.last_at:%Y-%m-%d}" for c in report.weakest],
+        )
+        if report.answer_count:
+            noun = "answer" if report.answer_count == 1 else "answers"
+            self.summary.setText(f"{report.answer_count:,} scored {noun} · scores on a 1-5 scale")
+        else:
+            self.summary.setText("No scored answers yet: practise a few questions to see your progress.")
+        self.refreshed.emit()
+
+    def _show_chart(self) -> None:
+        if self.report is None:
+            return
+        if self.mode.currentData() == EVERY_ANSWER:
+            self.chart.show_answers(self.report.series)
+        else:
+            self.chart.show_session_averages(self.report.session_averages)
+
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
+            return
+        self.summary.setText("Progress could not be loaded.")
+        text = exc if isinstance(exc, KnownError) else f"Could not load progress: {exc}"
+        self.messages.error(text, "Try again", self.refresh)
+
+
+def _trend(trend: float | None) -> str | None:
+    if trend is None:
+        return None
+    arrow = "▲" if trend > 0.05 else "▼" if trend < -0.05 else "="
+    return f"{arrow} {trend:+.1f}"

@@ -1,0 +1,39 @@
+"""Read-only rich text for transcripts and feedback that never loads a resource or follows a link."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+
+@functools.cache
+def _blank_image() -> QImage:
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    return image
+
+
+class SafeTextBrowser(QTextBrowser):
+    """A QTextBrowser that refuses every resource (images, style sheets, local or remote) and link.
+
+    Everything it shows is built by tpm_coach.reports with escaped text, so nothing should ask for a
+    resource; refusing them all makes sure a crafted transcript can never make the app fetch or read a file.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.refused: list[str] = []  # what was asked for, for diagnosis
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:
+        self.refused.append(name.toString())
+        # Never None or an empty image: on those, Qt falls back to reading a local file by itself.
+        if int(kind) == QTextDocument.ResourceType.ImageResource.value:
+            return _blank_image()
+        return QByteArray(b" ")

@@ -1,0 +1,97 @@
+"""Settings > Practice & data: reading aloud, thinking time, time limit, data folder and active banks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QWidget,
+)
+
+from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary
+from tpm_coach.config import PracticeSettings, Settings
+from tpm_coach.paths import default_data_dir
+from tpm_coach.ui.style import button, label
+
+
+class PracticeDataSection(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setHorizontalSpacing(16)
+        form.setVerticalSpacing(10)
+        self.read_aloud = QCheckBox("Read each question aloud", self)
+        form.addRow("Questions", self.read_aloud)
+        self.thinking = QSpinBox(self)
+        self.thinking.setRange(0, 300)
+        self.thinking.setSuffix(" s")
+        self.thinking.setSpecialValueText("None")
+        form.addRow("Thinking time", self.thinking)
+        self.time_limit = QSpinBox(self)
+        self.time_limit.setRange(15, 1800)
+        self.time_limit.setSingleStep(15)
+        self.time_limit.setSuffix(" s")
+        self.time_limit.setToolTip("Used when a question sets no limit of its own")
+        form.addRow("Default time limit", self.time_limit)
+
+        folder_row = QHBoxLayout()
+        self.data_dir = QLineEdit(self)
+        self.data_dir.setPlaceholderText(str(default_data_dir()))
+        folder_row.addWidget(self.data_dir, 1)
+        self.browse = button("Choose…", "", self)
+        self.browse.clicked.connect(self._browse)
+        folder_row.addWidget(self.browse)
+        form.addRow("Data folder", folder_row)
+        form.addRow(
+            "",
+            label(
+                "Your answers, recordings and banks live here. Changing it opens the database in "
+                "the new folder; nothing is moved or deleted.",
+                "Muted",
+                self,
+                wrap=True,
+            ),
+        )
+        self.banks = QListWidget(self)
+        self.banks.setMinimumHeight(110)
+        self.banks.setAccessibleName("Active question banks")
+        form.addRow("Active banks", self.banks)
+
+    def load(self, settings: Settings, library: BankLibrary) -> None:
+        practice = settings.practice
+        self.read_aloud.setChecked(practice.read_aloud)
+        self.thinking.setValue(practice.thinking_seconds)
+        self.time_limit.setValue(practice.default_time_limit_s)
+        self.data_dir.setText(settings.data_dir)
+        self.banks.clear()
+        for bank_id, loaded in sorted(library.banks.items(), key=lambda kv: (kv[0] != DEFAULT_BANK_ID, kv[0])):
+            suffix = " (built in)" if loaded.read_only else ""
+            item = QListWidgetItem(f"{loaded.bank.name}{suffix}  ·  {len(loaded.bank.questions)} questions", self.banks)
+            item.setData(Qt.ItemDataRole.UserRole, bank_id)
+            active = bank_id in settings.active_banks
+            item.setCheckState(Qt.CheckState.Checked if active else Qt.CheckState.Unchecked)
+
+    def practice_values(self, current: PracticeSettings) -> PracticeSettings:
+        return current.model_copy(
+            update={
+                "read_aloud": self.read_aloud.isChecked(),
+                "thinking_seconds": self.thinking.value(),
+                "default_time_limit_s": self.time_limit.value(),
+            }
+        )
+
+    def active_banks(self) -> list[str]:
+        items = [self.banks.item(i) for i in range(self.banks.count())]
+        return [str(i.data(Qt.ItemDataRole.UserRole)) for i in items if i.checkState() == Qt.CheckState.Checked]
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Choose the data folder", self.data_dir.text())
+        if chosen:
+            self.data_dir.setText(chosen)

@@ -1,0 +1,176 @@
+"""The Settings page: scoring (LLM), transcription, microphone, practice and data; saved to the config file,
+the API key to the OS keyring only."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+
+from tpm_coach.config import Settings, save_settings
+from tpm_coach.context import AppContext
+from tpm_coach.errors import ConfigError, KnownError
+from tpm_coach.secrets import get_api_key, set_api_key
+from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.practice_runner import QtTaskRunner
+from tpm_coach.ui.settings_audio import AudioSection
+from tpm_coach.ui.settings_data import PracticeDataSection
+from tpm_coach.ui.settings_llm import LlmSection
+from tpm_coach.ui.settings_transcription import TranscriptionSection
+from tpm_coach.ui.style import button, card, label
+from tpm_coach.ui.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+TABS = ("llm", "transcription", "audio", "data")
+
+
+def _problems(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False))
+
+
+def _tab(section: QWidget, title: str, parent: QWidget) -> QScrollArea:
+    area = QScrollArea(parent)
+    area.setObjectName("Page")
+    area.setWidgetResizable(True)
+    body = QWidget(area)
+    body.setObjectName("PageBody")
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(0, 12, 8, 0)
+    frame, inner = card(body, margins=20)
+    frame.setMaximumWidth(820)
+    inner.addWidget(label(title, "SectionTitle", frame))
+    inner.addWidget(section)
+    layout.addWidget(frame)
+    layout.addStretch(1)
+    area.setWidget(body)
+    return area
+
+
+class SettingsView(QWidget):
+    saved = Signal(object, bool)  # the new Settings, whether the data folder changed
+
+    def __init__(
+        self, context: AppContext, messages: MessageSink, workers: WorkerPool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.messages = messages
+        self.runner = QtTaskRunner(workers, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        layout.addWidget(label("Settings", "PageTitle", self))
+        self.tabs = QTabWidget(self)
+        self.llm = LlmSection()
+        self.transcription = TranscriptionSection()
+        self.audio = AudioSection(self.runner, messages)
+        self.data = PracticeDataSection()
+        self.tabs.addTab(_tab(self.llm, "Scoring with an LLM", self.tabs), "Scoring")
+        self.tabs.addTab(_tab(self.transcription, "Speech to text", self.tabs), "Transcription")
+        self.tabs.addTab(_tab(self.audio, "Microphone", self.tabs), "Microphone")
+        self.tabs.addTab(_tab(self.data, "Practice and data", self.tabs), "Practice && data")
+        layout.addWidget(self.tabs, 1)
+        bar = QHBoxLayout()
+        self.status = label("", "Muted", self)
+        bar.addWidget(self.status, 1)
+        self.revert = button("Revert", "", self)
+        self.revert.clicked.connect(self.load)
+        bar.addWidget(self.revert)
+        self.save_button = button("Save", "primary", self, icon_name="check")
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        bar.addWidget(self.save_button)
+        layout.addLayout(bar)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.llm.test_requested.connect(self.test_connection)
+        self.load()
+
+    def show_section(self, name: str) -> None:
+        if name in TABS:
+            self.tabs.setCurrentIndex(TABS.index(name))
+        if name == "audio" and not self.audio.devices_loaded:
+            self.audio.list_devices()
+
+    def refresh(self) -> None:
+        if not self.audio.devices_loaded:
+            self.audio.list_devices()
+
+    def load(self) -> None:
+        settings = self.context.settings
+        try:
+            key = get_api_key()
+        except KnownError:
+            key = None
+        self.llm.load(settings.llm, key)
+        self.transcription.load(settings.transcription)
+        self.audio.load(settings.audio)
+        self.data.load(settings, self.context.banks)
+        self.status.setText("")
+
+    def collect(self) -> Settings:
+        """The settings as entered; raises ConfigError naming the field that is wrong."""
+        current = self.context.settings
+        try:
+            data = current.model_dump()
+            data.update(
+                llm=self.llm.values().model_dump(),
+                transcription=self.transcription.values().model_dump(),
+                audio=self.audio.values(current.audio).model_dump(),
+                practice=self.data.practice_values(current.practice).model_dump(),
+                data_dir=self.data.data_dir.text().strip(),
+                active_banks=self.data.active_banks() or ["default"],
+            )
+            return Settings.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(f"a setting is not valid: {_problems(exc)}", "correct it and save again") from exc
+
+    def save(self) -> bool:
+        try:
+            settings = self.collect()
+            if self.llm.key_changed:
+                set_api_key(self.llm.api_key.text().strip())
+                self.llm.key_changed = False
+            save_settings(settings)
+        except KnownError as exc:
+            self.messages.error(exc)
+            return False
+        previous = self.context.settings
+        self.context.settings = settings
+        if settings.active_banks != previous.active_banks:
+            self.context.banks.active_ids = list(settings.active_banks)
+            self.context.banks.reload()
+        data_changed = settings.data_dir != previous.data_dir
+        self.status.setText("Saved.")
+        self.messages.info("Settings saved." + (" Opening the new data folder…" if data_changed else ""))
+        self.saved.emit(settings, data_changed)
+        return True
+
+    def test_connection(self) -> None:
+        from tpm_coach.practice.llm_check import check_llm_connection
+
+        try:
+            llm = self.llm.values()
+        except ValidationError as exc:
+            self.llm.test_result.setText(_problems(exc))
+            return
+        key = self.llm.api_key.text().strip() or None
+        self.llm.test.setEnabled(False)
+        self.llm.test_result.setText("Connecting…")
+
+        def done(text: str) -> None:
+            self.llm.test.setEnabled(True)
+            self.llm.test_result.setText(text)
+
+        def failed(exc: Exception) -> None:
+            self.llm.test.setEnabled(True)
+            self.llm.test_result.setText(str(exc) if isinstance(exc, KnownError) else f"Failed: {exc}")
+
+        self.runner.submit(lambda: check_llm_connection(llm, key), done, failed)
+
+    def shutdown(self) -> None:
+        self.audio.stop()
+        self.runner.close()
