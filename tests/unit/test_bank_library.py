@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.banks import bank
 from tpm_coach.banks import BankLibrary, load_bank
 from tpm_coach.errors import BankError, KnownError
-from tests.support.banks import bank
 
 
 def library(tmp_path: Path, active: tuple[str, ...] = ("default",)) -> BankLibrary:

@@ -71,6 +71,7 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
 def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
     db = Database.open(tmp_path / "app.sqlite3")
     sessions = SessionRepository(db)
+
     def insert_then_fail() -> None:
         with db.transaction() as conn:
             conn.execute("INSERT INTO sessions (started_at) VALUES ('2026-01-01')")
