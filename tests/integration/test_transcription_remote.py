@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import socket
 import wave
+from collections.abc import Iterator
 
 import numpy as np
 import openai
@@ -47,6 +48,23 @@ VERBOSE = {
 }
 
 
+_CLIENTS: list[openai.OpenAI] = []
+
+
+def new_client(base_url: str, api_key: str, timeout: float = 10) -> openai.OpenAI:
+    client = openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=timeout)
+    _CLIENTS.append(client)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def close_clients() -> Iterator[None]:
+    """The engine keeps its client for the app's lifetime; tests close theirs so no socket outlives them."""
+    yield
+    while _CLIENTS:
+        _CLIENTS.pop().close()
+
+
 def remote(server: TranscriptionStubServer) -> RemoteEngine:
     settings = TranscriptionSettings(
         engine=EngineKind.REMOTE, remote_base_url=server.base_url, remote_model="Systran/faster-whisper-small.en"
@@ -55,7 +73,7 @@ def remote(server: TranscriptionStubServer) -> RemoteEngine:
 
     def client(base_url: str, api_key: str) -> openai.OpenAI:
         made.append((base_url, api_key))
-        return openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=10)
+        return new_client(base_url, api_key)
 
     engine = create_engine(settings, openai_client_factory=client)
     assert made == [(server.base_url, "not-needed")]
@@ -114,7 +132,7 @@ def test_server_errors_and_unreachable_servers_are_transcription_errors() -> Non
     settings = TranscriptionSettings(engine=EngineKind.REMOTE, remote_base_url=f"http://127.0.0.1:{port}/v1")
     engine = create_engine(
         settings,
-        openai_client_factory=lambda url, key: openai.OpenAI(base_url=url, api_key=key, max_retries=0, timeout=5),
+        openai_client_factory=lambda url, key: new_client(url, key, timeout=5),
     )
     with pytest.raises(TranscriptionError, match="cannot reach the transcription server"):
         engine.transcribe(AUDIO)
