@@ -40,6 +40,7 @@ from tpm_coach.maintenance.archive import (
 from tpm_coach.maintenance.backup import read_manifest
 from tpm_coach.paths import DataPaths
 from tpm_coach.storage import SCHEMA_VERSION
+from tpm_coach.storage.atomic import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -348,19 +349,5 @@ def _swap(staging: Path, root: Path) -> Path | None:
                     f"your previous data is whole in {previous}: rename it back to {root.name}",
                 ) from exc
         raise
-    _fsync_dir(root.parent)
+    fsync_dir(root.parent)
     return previous
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Both renames are durable only once the parent directory's entries are on disk.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

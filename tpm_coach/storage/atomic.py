@@ -34,10 +34,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
                 f"could not save {path}: {exc.strerror or exc}", f"{hint}; the previous file is unchanged"
             ) from exc
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     # The rename is only durable once the directory entry is on disk.
     try:
         fd = os.open(folder, os.O_RDONLY)
