@@ -243,3 +243,21 @@ def test_closing_the_window_stops_work_and_closes_the_database(
     with pytest.raises(sqlite3.ProgrammingError):
         database.conn.execute("SELECT 1")
     assert not QApplication.activeModalWidget()
+
+
+def test_unsaved_bank_edits_keep_the_window_open(
+    qtbot: QtBot, app_context: AppContext, messages: MessageSink, workers: WorkerPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = MainWindow(app_context, messages, workers, speech_engine="mock")
+    qtbot.addWidget(window)
+    window.show()
+    window.navigate("banks")
+    editor = window.view("banks")
+    answers = [False, True]  # the editor's own "Save / Discard / Cancel" question: Cancel, then Discard
+    monkeypatch.setattr(editor, "confirm_close", lambda: answers.pop(0))
+    window.close()
+    assert window.isVisible()
+    assert app_context.database.conn.execute("SELECT 1").fetchone()[0] == 1
+    window.close()
+    assert not window.isVisible()
+    assert answers == []

@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
             return placeholder
         if key == "history" and hasattr(widget, "attempt_requested"):
             widget.attempt_requested.connect(self.show_attempt)
+            widget.session_deleted.connect(lambda _id: self.refresh_views())
+        if key == "banks" and hasattr(widget, "banks_changed"):
+            widget.banks_changed.connect(self.practice.setup.reload)
         self._refresh(widget)
         return widget
 
@@ -244,9 +247,9 @@ class MainWindow(QMainWindow):
         """Ask for a backup file and restore it (the window is rebuilt around the restored database)."""
         chosen, _ = QFileDialog.getOpenFileName(
             self,
-            "Restore the database from a backup",
-            str(self.context.data_paths.root),
-            "tpm_coach databases (*.sqlite3 *.db);;All files (*)",
+            "Restore from a backup",
+            str(self.context.data_paths.root.parent),
+            "tpm_coach backups (*.zip);;All files (*)",
         )
         if chosen:
             self.startup.restore_from(chosen)
@@ -277,5 +280,11 @@ class MainWindow(QMainWindow):
         self.context.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A view with unsaved work (the bank editor) may ask to keep the window open.
+        for view in self.views.values():
+            confirm = getattr(view, "confirm_close", None)
+            if callable(confirm) and not confirm():
+                event.ignore()
+                return
         self.shutdown()
         super().closeEvent(event)
