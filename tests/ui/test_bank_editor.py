@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from tests.ui import view_support
 from tests.ui.history_qt_support import accept_dialog, answer_message_box
 from tpm_coach.banks import DEFAULT_BANK_ID, load_bank
 from tpm_coach.context import AppContext
@@ -22,36 +23,16 @@ from tpm_coach.ui.bank_editor import BankEditorView
 from tpm_coach.ui.bank_editor_duplicate import DuplicateBankDialog
 from tpm_coach.ui.bank_editor_fields import TextEditor
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.workers import WorkerPool
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-@pytest.fixture
-def ctx() -> Iterator[AppContext]:
-    context = AppContext()
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def messages() -> MessageSink:
-    return MessageSink()
+ctx = view_support.ctx
 
 
 @pytest.fixture
 def editor(qtbot: QtBot, ctx: AppContext, messages: MessageSink) -> Iterator[BankEditorView]:
-    workers = WorkerPool()
-    view = BankEditorView(ctx, messages, workers)
-    view.resize(1150, 760)
-    view.show()
-    yield view
-    # Closed here rather than by qtbot: with unsaved changes closing asks, and nobody would answer.
-    if view.draft is not None:
-        view.draft.revert()
-    view.close()
-    view.deleteLater()
-    assert workers.shutdown(5000)
+    yield from view_support.shown_bank_editor(ctx, messages)
 
 
 def _duplicate(qtbot: QtBot, editor: BankEditorView, new_id: str = "mine") -> None:

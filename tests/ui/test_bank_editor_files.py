@@ -17,41 +17,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from tests.ui import view_support
 from tests.ui.history_qt_support import answer_message_box
 from tpm_coach.banks import DEFAULT_BANK_ID, bank_to_data, dump_yaml, load_bank
 from tpm_coach.context import AppContext
 from tpm_coach.ui.bank_editor import BankEditorView
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.workers import WorkerPool
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-@pytest.fixture
-def ctx() -> Iterator[AppContext]:
-    context = AppContext()
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def messages() -> MessageSink:
-    return MessageSink()
+ctx = view_support.ctx
 
 
 @pytest.fixture
 def editor(ctx: AppContext, messages: MessageSink) -> Iterator[BankEditorView]:
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
-    workers = WorkerPool()
-    view = BankEditorView(ctx, messages, workers)
-    view.resize(1150, 760)
-    view.show()
-    yield view
-    if view.draft is not None:
-        view.draft.revert()
-    view.close()
-    view.deleteLater()
-    assert workers.shutdown(5000)
+    yield from view_support.shown_bank_editor(ctx, messages)
 
 
 def _bank_file(ctx: AppContext, folder: Path, bank_id: str = "team-bank", name: str = "Team bank") -> Path:

@@ -14,44 +14,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from tests.ui import view_support
 from tests.ui.history_qt_support import answer_message_box
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
 from tpm_coach.ui.history_model import DATE, SCORE, SESSION, SKILLS
 from tpm_coach.ui.history_view import HistoryView
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.workers import WorkerPool
 
 # The offscreen platform warns once per shown top-level window; it says nothing about the app.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-@pytest.fixture
-def ctx() -> Iterator[AppContext]:
-    context = AppContext()
-    yield context
-    context.close()
+ctx = view_support.ctx
 
 
 @pytest.fixture
-def messages() -> MessageSink:
-    return MessageSink()
-
-
-@pytest.fixture
-def workers() -> Iterator[WorkerPool]:
-    pool = WorkerPool()
-    yield pool
-    assert pool.shutdown(5000)
-
-
-@pytest.fixture
-def view(qtbot: QtBot, ctx: AppContext, messages: MessageSink, workers: WorkerPool) -> HistoryView:
-    widget = HistoryView(ctx, messages, workers)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 640)
-    widget.show()
-    return widget
+def view(qtbot: QtBot, ctx: AppContext, messages: MessageSink) -> Iterator[HistoryView]:
+    yield from view_support.shown_history_view(qtbot, ctx, messages, 1000, 640)
 
 
 def _sessions(ctx: AppContext) -> dict[str, int]:

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.ui import view_support
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
 from tpm_coach.reports import ReportFormat
@@ -26,16 +27,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 SCRIPT = "We cut scope. <script>alert('x')</script> Then we shipped on the date we promised."
 
 
-@pytest.fixture
-def ctx() -> Iterator[AppContext]:
-    context = AppContext()
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def messages() -> MessageSink:
-    return MessageSink()
+ctx = view_support.ctx
 
 
 @pytest.fixture

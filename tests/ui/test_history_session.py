@@ -18,6 +18,7 @@ from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from tests.ui import view_support
 from tests.ui.history_qt_support import answer_message_box
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
@@ -25,34 +26,18 @@ from tpm_coach.ui.history_model import SUMMARY_ROLE
 from tpm_coach.ui.history_view import HistoryView
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.session_browser import SafeTextBrowser
-from tpm_coach.ui.workers import WorkerPool
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 MARKUP = 'I led the <b>migration</b> <img src="https://example.com/x.png"> & cut costs by 30%.'
 
 
-@pytest.fixture
-def ctx() -> Iterator[AppContext]:
-    context = AppContext()
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def messages() -> MessageSink:
-    return MessageSink()
+ctx = view_support.ctx
 
 
 @pytest.fixture
 def view(qtbot: QtBot, ctx: AppContext, messages: MessageSink) -> Iterator[HistoryView]:
-    workers = WorkerPool()
-    widget = HistoryView(ctx, messages, workers)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 700)
-    widget.show()
-    yield widget
-    assert workers.shutdown(5000)
+    yield from view_support.shown_history_view(qtbot, ctx, messages, 1100, 700)
 
 
 def _open(qtbot: QtBot, view: HistoryView, session_id: int) -> None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
+from tests.support import scoring_fixtures
 from tests.support.openai_server import OpenAIStubServer, Reply, json_reply, rejects_json_schema, score_payload
-from tpm_coach.banks import load_bank
+from tests.support.scoring_fixtures import RecordingSleep, ScorerMaker, find_competency, find_question
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.domain import Bank, Competency, Question
 from tpm_coach.errors import EmptyAnswerError
-from tpm_coach.paths import default_bank_path
 from tpm_coach.scoring.llm import JSON_MODE, SCHEMA_IN_JSON_MODE, STRICT_SCHEMA, LlmScorer, build_openai_client
 
 TRANSCRIPT = (
@@ -22,46 +22,11 @@ TRANSCRIPT = (
 )
 
 
-class RecordingSleep:
-    """A fake for time.sleep: records the delays the scorer asks for, so tests check them without waiting."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-
-
-@pytest.fixture
-def server() -> Iterator[OpenAIStubServer]:
-    with OpenAIStubServer() as stub:
-        yield stub
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank(default_bank_path())
-
-
-def find_question(bank: Bank, question_id: str) -> Question:
-    return next(q for q in bank.questions if q.id == question_id)
-
-
-def find_competency(bank: Bank, competency_id: str) -> Competency:
-    return next(c for c in bank.competencies if c.id == competency_id)
-
-
-@pytest.fixture
-def question(bank: Bank) -> Question:
-    return find_question(bank, "tech-006")
-
-
-@pytest.fixture
-def competency(bank: Bank, question: Question) -> Competency:
-    return find_competency(bank, question.competency)
-
-
-ScorerMaker = Callable[..., LlmScorer]
+# Shared fixtures, assigned so pytest finds them in this module.
+server = scoring_fixtures.server
+bank = scoring_fixtures.bank
+question = scoring_fixtures.question
+competency = scoring_fixtures.competency
 
 
 @pytest.fixture
