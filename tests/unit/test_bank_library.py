@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,17 @@ def test_an_edited_rubric_in_a_copy_applies_to_its_own_questions(tmp_path: Path)
     default_question = next(q for q in lib.questions() if q.competency == competency.id and "." not in q.id)
     assert lib.competency_for(own_question).name == "Tech depth (our loop)"
     assert lib.competency_for(default_question).name != "Tech depth (our loop)"
+
+
+def test_leftovers_of_an_interrupted_save_are_swept_once_stale(tmp_path: Path) -> None:
+    write(tmp_path / "banks" / "acme.yaml", bank())
+    stale = tmp_path / "banks" / ".acme.yaml.abc123.tmp"
+    fresh = tmp_path / "banks" / ".acme.yaml.def456.tmp"
+    stale.write_text("half a bank")
+    fresh.write_text("a save in progress")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    lib = library(tmp_path, ("default", "acme"))
+    assert not stale.exists()
+    assert fresh.exists()
+    assert "acme" in lib.banks

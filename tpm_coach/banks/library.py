@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,7 @@ from tpm_coach.domain import Bank, Competency, Level, Question, QuestionKind
 from tpm_coach.errors import BankError, BankProblem, KnownError
 
 DEFAULT_BANK_ID = "default"
+LEFTOVER_AGE_S = 600
 
 
 def bank_files(folder: Path) -> list[Path]:
@@ -42,6 +45,7 @@ class BankLibrary:
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:
+        self._sweep_leftovers()
         self.banks.clear()
         self.problems.clear()
         default = load_bank(self.default_path)  # a broken built-in bank is a defect, not user error
@@ -61,6 +65,16 @@ class BankLibrary:
                 continue
             self.banks[bank.id] = LoadedBank(bank, path, read_only=False)
         self._check_active_ids()
+
+    def _sweep_leftovers(self) -> None:
+        """Remove temporary files left by a save that was killed before its rename (the bank itself is whole)."""
+        if not self.banks_dir.is_dir():
+            return
+        cutoff = time.time() - LEFTOVER_AGE_S  # younger ones may belong to a save still in progress elsewhere
+        for leftover in self.banks_dir.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
 
     def _check_active_ids(self) -> None:
         """Question ids must be unique across the active banks; a later bank's clashing question is skipped."""
