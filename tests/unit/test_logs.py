@@ -56,12 +56,12 @@ def test_known_keys_are_redacted_wherever_they_appear(monkeypatch: pytest.Monkey
         raise RuntimeError(f"the server rejected {ENV_KEY}")
     except RuntimeError:
         log.exception("scoring failed")
-    log.info("where did this come from", stack_info=True)  # sk-inStackSource0123456789
+    log.info("where did this come from", stack_info=True)  # sk-inStack-Source-0123456789
 
     text = text_of_logs()
     assert KEYRING_KEY not in text
     assert ENV_KEY not in text
-    assert "sk-inStackSource0123456789" not in text  # the stack shows this very source line
+    assert "sk-inStack-Source-0123456789" not in text  # the stack shows this very source line
     assert text.count(REDACTED) == 6
     assert "RuntimeError: the server rejected" in text  # the traceback is kept, minus the key
     assert "Stack (most recent call last)" in text
