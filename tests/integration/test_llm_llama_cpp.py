@@ -102,7 +102,11 @@ def test_a_real_servers_reply_is_validated_and_stored(llama: LlamaServer, tmp_pa
         attempt_id = attempts.create(session_id, QUESTION, COMPETENCY, answer_mode="typed")
         attempts.save_transcript(attempt_id, Transcript(text=ANSWER, engine="typed"), DeliveryMetrics())
 
-        result = ScoringService(attempts, factory).score_attempt(attempt_id, scorer="llm")
+        try:
+            result = ScoringService(attempts, factory).score_attempt(attempt_id, scorer="llm")
+        except Exception:
+            llama.raise_if_dead()
+            raise
 
         stored = attempts.get(attempt_id)
     finally:

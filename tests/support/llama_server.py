@@ -93,6 +93,14 @@ class LlamaServer:
         self.stop()
         raise RuntimeError(f"llama_cpp.server did not start within {STARTUP_TIMEOUT_S:.0f} s:\n{self.log_tail()}")
 
+    def raise_if_dead(self) -> None:
+        """A server that crashed mid-test (a CPU fault in the native code, say) is reported as such, with its exit
+        status and log tail, rather than as a client that could not reach it."""
+        if self._process is not None and self._process.poll() is not None:
+            raise RuntimeError(
+                f"llama_cpp.server died with exit status {self._process.returncode}:\n{self.log_tail()}"
+            )
+
     def stop(self) -> None:
         if self._process is None or self._process.poll() is not None:
             return
