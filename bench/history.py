@@ -85,9 +85,9 @@ def time_views(sessions: int, runs: int) -> dict[str, tuple[float, float]]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from tpm_coach.context import AppContext
-    from tpm_coach.ui.history_view import HistoryView
+    from tpm_coach.ui.history.view import HistoryView
     from tpm_coach.ui.messages import MessageSink
-    from tpm_coach.ui.progress_view import ProgressView
+    from tpm_coach.ui.progress.view import ProgressView
     from tpm_coach.ui.workers import WorkerPool
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

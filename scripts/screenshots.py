@@ -234,7 +234,7 @@ def _open_session(window: object, session_id: int) -> None:
 def _edit_a_copy(window: object) -> None:
     """Duplicate the built-in bank and make one invalid edit, to show inline validation."""
     banks = getattr(window, "view")("banks")  # noqa: B009
-    banks.duplicate_bank("my-tpm-bank", "My TPM bank")
+    banks.actions.duplicate_bank("my-tpm-bank", "My TPM bank")
     banks.outline.select_path(("questions", 1))
     banks.current_form().editor("text").edit.setPlainText("")
     banks.validate_now()

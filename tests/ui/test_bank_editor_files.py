@@ -21,7 +21,7 @@ from tests.ui import view_support
 from tests.ui.history_qt_support import answer_message_box
 from tpm_coach.banks import DEFAULT_BANK_ID, bank_to_data, dump_yaml, load_bank
 from tpm_coach.context import AppContext
-from tpm_coach.ui.bank_editor import BankEditorView
+from tpm_coach.ui.bank_editor.view import BankEditorView
 from tpm_coach.ui.messages import MessageSink
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -18,8 +18,8 @@ from tests.ui import view_support
 from tests.ui.history_qt_support import answer_message_box
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
-from tpm_coach.ui.history_model import DATE, SCORE, SESSION, SKILLS
-from tpm_coach.ui.history_view import HistoryView
+from tpm_coach.ui.history.model import DATE, SCORE, SESSION, SKILLS
+from tpm_coach.ui.history.view import HistoryView
 from tpm_coach.ui.messages import MessageSink
 
 # The offscreen platform warns once per shown top-level window; it says nothing about the app.

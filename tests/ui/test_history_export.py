@@ -18,8 +18,8 @@ from tests.ui import view_support
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
 from tpm_coach.reports import ReportFormat
+from tpm_coach.ui.history.report_export import ReportExporter
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.report_export import ReportExporter
 from tpm_coach.ui.workers import WorkerPool
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

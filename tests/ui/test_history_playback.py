@@ -32,7 +32,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.session_audio import SessionAudioPlayer
+from tpm_coach.ui.history.session_audio import SessionAudioPlayer
 messages = MessageSink()
 player = SessionAudioPlayer(messages)
 player.set_source(Path(sys.argv[1]), 1.5)

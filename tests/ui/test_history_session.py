@@ -22,10 +22,10 @@ from tests.ui import view_support
 from tests.ui.history_qt_support import answer_message_box
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
-from tpm_coach.ui.history_model import SUMMARY_ROLE
-from tpm_coach.ui.history_view import HistoryView
+from tpm_coach.ui.history.model import SUMMARY_ROLE
+from tpm_coach.ui.history.view import HistoryView
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.session_browser import SafeTextBrowser
+from tpm_coach.ui.widgets.safe_text import SafeTextBrowser
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.test_practice_typed import start_one_question
 from tpm_coach.ui.main_window import MainWindow
-from tpm_coach.ui.tts import Speaker
+from tpm_coach.ui.practice.tts import Speaker
 
 
 def test_a_question_is_read_aloud_and_finishes(qtbot: QtBot) -> None:

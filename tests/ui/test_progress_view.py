@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.progress_view import EVERY_ANSWER, ProgressView
+from tpm_coach.ui.progress.view import EVERY_ANSWER, ProgressView
 from tpm_coach.ui.workers import WorkerPool
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

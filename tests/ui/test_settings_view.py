@@ -18,7 +18,7 @@ from tpm_coach import paths
 from tpm_coach.config import LlmProvider, TranscriptionEngine, load_settings
 from tpm_coach.secrets import KEYRING_SERVICE, KEYRING_USER
 from tpm_coach.ui.main_window import MainWindow
-from tpm_coach.ui.settings_view import SettingsView
+from tpm_coach.ui.settings.view import SettingsView
 
 SECRET = "sk-test-0123456789abcdef"
 

@@ -16,8 +16,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tpm_coach.context import AppContext
-from tpm_coach.ui.bank_editor import BankEditorView
-from tpm_coach.ui.history_view import HistoryView
+from tpm_coach.ui.bank_editor.view import BankEditorView
+from tpm_coach.ui.history.view import HistoryView
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.ui.history_support import Answer, SessionSpec, add_session, write_tone
 from tpm_coach.context import AppContext
-from tpm_coach.ui.history_data import delete_session, load_scored, load_session, load_summaries
+from tpm_coach.history import delete_session, load_scored, load_session, load_summaries
 
 
 @pytest.fixture

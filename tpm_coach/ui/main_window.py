@@ -24,14 +24,14 @@ from tpm_coach.config import Settings
 from tpm_coach.context import AppContext
 from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.wiring import SpeechModel, build_services
-from tpm_coach.ui.feedback_review import ReviewPage
-from tpm_coach.ui.message_bar import MessageBar
+from tpm_coach.ui.feedback.review import ReviewPage
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.practice_runner import QtTaskRunner
-from tpm_coach.ui.practice_startup import StartupChecks
-from tpm_coach.ui.practice_view import PracticeView
-from tpm_coach.ui.settings_view import SettingsView
+from tpm_coach.ui.practice.view import PracticeView
+from tpm_coach.ui.settings.view import SettingsView
+from tpm_coach.ui.startup import StartupChecks
 from tpm_coach.ui.style import NAV_INK, icon, label
+from tpm_coach.ui.tasks import QtTaskRunner
+from tpm_coach.ui.widgets.message_bar import MessageBar
 from tpm_coach.ui.workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,9 @@ log = logging.getLogger(__name__)
 # (key, title, icon, module, class): views built by other modules are imported on first use.
 NAVIGATION: tuple[tuple[str, str, str, str, str], ...] = (
     ("practice", "Practice", "practice", "", ""),
-    ("history", "History", "history", "tpm_coach.ui.history_view", "HistoryView"),
-    ("progress", "Progress", "progress", "tpm_coach.ui.progress_view", "ProgressView"),
-    ("banks", "Question banks", "banks", "tpm_coach.ui.bank_editor", "BankEditorView"),
+    ("history", "History", "history", "tpm_coach.ui.history.view", "HistoryView"),
+    ("progress", "Progress", "progress", "tpm_coach.ui.progress.view", "ProgressView"),
+    ("banks", "Question banks", "banks", "tpm_coach.ui.bank_editor.view", "BankEditorView"),
     ("settings", "Settings", "settings", "", ""),
 )
 

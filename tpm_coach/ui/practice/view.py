@@ -21,14 +21,14 @@ from tpm_coach.practice import (
     SessionOptions,
 )
 from tpm_coach.practice.events import Event, Problem, SessionStarted
-from tpm_coach.ui.feedback_compare import CompareDialog
+from tpm_coach.ui.feedback.compare import CompareDialog
 from tpm_coach.ui.messages import Message, MessageSink
-from tpm_coach.ui.practice_feedback import FeedbackPage
-from tpm_coach.ui.practice_question import QuestionPage
-from tpm_coach.ui.practice_runner import QtTaskRunner
-from tpm_coach.ui.practice_setup import SetupPage
-from tpm_coach.ui.session_summary import SummaryPage
-from tpm_coach.ui.tts import Speaker
+from tpm_coach.ui.practice.feedback import FeedbackPage
+from tpm_coach.ui.practice.question import QuestionPage
+from tpm_coach.ui.practice.setup import SetupPage
+from tpm_coach.ui.practice.summary import SummaryPage
+from tpm_coach.ui.practice.tts import Speaker
+from tpm_coach.ui.tasks import QtTaskRunner
 from tpm_coach.ui.workers import WorkerPool
 
 log = logging.getLogger(__name__)

@@ -15,12 +15,12 @@ from tpm_coach.context import AppContext
 from tpm_coach.errors import ConfigError, KnownError
 from tpm_coach.secrets import get_api_key, set_api_key
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.practice_runner import QtTaskRunner
-from tpm_coach.ui.settings_audio import AudioSection
-from tpm_coach.ui.settings_data import PracticeDataSection
-from tpm_coach.ui.settings_llm import LlmSection
-from tpm_coach.ui.settings_transcription import TranscriptionSection
+from tpm_coach.ui.settings.audio import AudioSection
+from tpm_coach.ui.settings.data import PracticeDataSection
+from tpm_coach.ui.settings.llm import LlmSection
+from tpm_coach.ui.settings.transcription import TranscriptionSection
 from tpm_coach.ui.style import button, card, label
+from tpm_coach.ui.tasks import QtTaskRunner
 from tpm_coach.ui.workers import WorkerPool
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError, StorageError
+from tpm_coach.history import Progress, load_session_report
 from tpm_coach.reports import ReportFormat, render_html, write_text_report
-from tpm_coach.ui.history_data import Progress, load_session_report
 from tpm_coach.ui.messages import Message, MessageSink
 from tpm_coach.ui.workers import Worker, WorkerPool
 

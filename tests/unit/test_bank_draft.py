@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from tpm_coach.banks import DEFAULT_BANK_ID, dump_yaml, load_bank
+from tpm_coach.banks.draft import BankDraft
+from tpm_coach.banks.forms import COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM, problems_for
 from tpm_coach.banks.library import BankLibrary
 from tpm_coach.domain import Bank
 from tpm_coach.errors import BankError
 from tpm_coach.paths import default_bank_path
-from tpm_coach.ui.bank_editor_draft import BankDraft
-from tpm_coach.ui.bank_editor_specs import COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM, problems_for
 
 
 @pytest.fixture(scope="module")

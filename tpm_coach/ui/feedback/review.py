@@ -14,11 +14,11 @@ from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.recovery import finish_attempt
 from tpm_coach.practice.wiring import attempts_for_worker
 from tpm_coach.storage import AttemptRecord
-from tpm_coach.ui.feedback_compare import CompareDialog
-from tpm_coach.ui.feedback_view import FeedbackView
+from tpm_coach.ui.feedback.compare import CompareDialog
+from tpm_coach.ui.feedback.view import FeedbackView
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.practice_runner import QtTaskRunner
 from tpm_coach.ui.style import button, label
+from tpm_coach.ui.tasks import QtTaskRunner
 
 _UNFINISHED = (AttemptStatus.RECORDED, AttemptStatus.TRANSCRIBED, AttemptStatus.SCORING_FAILED)
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from tpm_coach.storage import AttemptRecord
-from tpm_coach.ui.feedback_transcript import TranscriptView
+from tpm_coach.ui.feedback.transcript import TranscriptView
 from tpm_coach.ui.style import format_duration, label
 
 MAX_COLUMNS = 3

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from tpm_coach.banks.draft import BankDraft, RecordPath, location
+from tpm_coach.banks.forms import FieldKind, FormSpec, field_location, problems_for
 from tpm_coach.errors import BankProblem
-from tpm_coach.ui.bank_editor_draft import BankDraft, RecordPath, location
-from tpm_coach.ui.bank_editor_fields import AnchorsEditor, ChoiceEditor, FieldEditor, ScaleEditor, make_editor
-from tpm_coach.ui.bank_editor_specs import FieldKind, FormSpec, field_location, problems_for
+from tpm_coach.ui.bank_editor.fields import AnchorsEditor, ChoiceEditor, FieldEditor, ScaleEditor, make_editor
 
 ERROR_STYLE = "color: #b91c1c;"
 

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from tpm_coach.ui.bank_editor_form import ERROR_STYLE
+from tpm_coach.ui.bank_editor.form import ERROR_STYLE
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 

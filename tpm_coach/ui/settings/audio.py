@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QWidget
 
 from tpm_coach.config import AudioSettings
 from tpm_coach.errors import KnownError
-from tpm_coach.ui.level_meter import LevelMeter
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.practice_runner import QtTaskRunner
 from tpm_coach.ui.style import button, label
+from tpm_coach.ui.tasks import QtTaskRunner
+from tpm_coach.ui.widgets.level_meter import LevelMeter
 
 TEST_SECONDS = 3.0
 QUIET_LEVEL = 0.02  # peak below this for the whole test: the microphone is probably muted

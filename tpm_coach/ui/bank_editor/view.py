@@ -21,15 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from tpm_coach.banks import DEFAULT_BANK_ID
+from tpm_coach.banks.draft import BankDraft, RecordPath
+from tpm_coach.banks.forms import BANK_FORM, COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM
 from tpm_coach.context import AppContext
 from tpm_coach.errors import BankProblem, KnownError
-from tpm_coach.ui.bank_editor_actions import BankActionsMixin
-from tpm_coach.ui.bank_editor_draft import BankDraft, RecordPath
-from tpm_coach.ui.bank_editor_files import BankFiles
-from tpm_coach.ui.bank_editor_form import RecordForm
-from tpm_coach.ui.bank_editor_outline import BankOutline
-from tpm_coach.ui.bank_editor_specs import BANK_FORM, COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM
-from tpm_coach.ui.bank_editor_toolbar import BankToolbar
+from tpm_coach.ui.bank_editor.actions import BankActions
+from tpm_coach.ui.bank_editor.files import BankFiles
+from tpm_coach.ui.bank_editor.form import RecordForm
+from tpm_coach.ui.bank_editor.outline import BankOutline
+from tpm_coach.ui.bank_editor.toolbar import BankToolbar
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.workers import WorkerPool
@@ -38,7 +38,7 @@ VALIDATE_AFTER_MS = 150  # re-validate once typing pauses, not on every keystrok
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class BankEditorView(BankActionsMixin, QWidget):
+class BankEditorView(QWidget):
     validated = Signal(int)  # number of problems in the bank being edited
     saved = Signal(object)  # the Path written
     banks_changed = Signal()  # a bank was saved, added or deleted: the practice setup should reload
@@ -54,6 +54,7 @@ class BankEditorView(BankActionsMixin, QWidget):
         self._problem_list: list[BankProblem] = []
         self._warned: list[str] = []
         self.files = BankFiles(messages, workers, self)
+        self.actions = BankActions(self, self)
         self.toolbar = BankToolbar()
         self.outline = BankOutline()
         self.forms = {
@@ -114,10 +115,10 @@ class BankEditorView(BankActionsMixin, QWidget):
 
     def _connect(self) -> None:
         self.toolbar.bank.currentIndexChanged.connect(self._bank_chosen)
-        self.toolbar.duplicate_clicked.connect(self.ask_duplicate)
-        self.toolbar.import_clicked.connect(self._choose_import)
-        self.toolbar.export_clicked.connect(self._choose_export)
-        self.toolbar.delete_clicked.connect(self.delete_bank)
+        self.toolbar.duplicate_clicked.connect(self.actions.ask_duplicate)
+        self.toolbar.import_clicked.connect(self.actions.choose_import)
+        self.toolbar.export_clicked.connect(self.actions.choose_export)
+        self.toolbar.delete_clicked.connect(self.actions.delete_bank)
         self.outline.record_selected.connect(self._show_record)
         for form in self.forms.values():
             form.edited.connect(self._edited)
@@ -130,7 +131,7 @@ class BankEditorView(BankActionsMixin, QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.save_button.clicked.connect(self.save)
         self._timer.timeout.connect(self.validate_now)
-        self.files.imported.connect(self._imported)
+        self.files.imported.connect(self.actions.imported)
         scale = self.forms[COMPETENCY_FORM.title].scale_editor()
         if scale is not None:
             scale.scale_changed.connect(lambda _lo, _hi: self._schedule())

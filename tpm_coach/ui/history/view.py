@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError
+from tpm_coach.history import delete_session, load_summaries
 from tpm_coach.storage import SessionSummary
-from tpm_coach.ui.history_data import delete_session, load_summaries
-from tpm_coach.ui.history_filter import HistoryFilterProxy
-from tpm_coach.ui.history_filter_bar import HistoryFilterBar
-from tpm_coach.ui.history_model import (
+from tpm_coach.ui.history.filter import HistoryFilterProxy
+from tpm_coach.ui.history.filter_bar import HistoryFilterBar
+from tpm_coach.ui.history.model import (
     ANSWERS,
     DATE,
     SCORE,
@@ -32,9 +32,9 @@ from tpm_coach.ui.history_model import (
     HistoryTableModel,
     make_row,
 )
+from tpm_coach.ui.history.report_export import ReportExporter
+from tpm_coach.ui.history.session_detail import SessionDetailView
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.report_export import ReportExporter
-from tpm_coach.ui.session_detail import SessionDetailView
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.workers import Worker, WorkerPool
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
 
-from tpm_coach.ui.history_model import SORT_ROLE, HistoryTableModel
+from tpm_coach.ui.history.model import SORT_ROLE, HistoryTableModel
 
 
 class HistoryFilterProxy(QSortFilterProxyModel):

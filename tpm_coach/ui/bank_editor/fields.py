@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpm_coach.ui.bank_editor_anchors import AnchorTable
-from tpm_coach.ui.bank_editor_specs import FieldKind, FieldSpec
+from tpm_coach.banks.forms import FieldKind, FieldSpec
+from tpm_coach.ui.bank_editor.anchors import AnchorTable
 
 
 class FieldEditor(QWidget):

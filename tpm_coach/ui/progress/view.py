@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError
+from tpm_coach.history import Progress, load_scored
 from tpm_coach.progress import ProgressReport, attempt_time, progress_report
 from tpm_coach.storage import AttemptRecord
-from tpm_coach.ui.history_data import Progress, load_scored
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.progress_chart import ProgressChart
-from tpm_coach.ui.progress_table import ProgressTable
+from tpm_coach.ui.progress.chart import ProgressChart
+from tpm_coach.ui.progress.table import ProgressTable
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.workers import Worker, WorkerPool
 

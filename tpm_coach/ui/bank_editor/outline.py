@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
+from tpm_coach.banks.draft import BankDraft, RecordPath, location, within
 from tpm_coach.errors import BankProblem
-from tpm_coach.ui.bank_editor_draft import BankDraft, RecordPath, location, within
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 _ERROR = QColor("#b91c1c")

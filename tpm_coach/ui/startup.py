@@ -4,23 +4,44 @@ recover answers an earlier run left unfinished and offer to finish them."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QLabel
 
 from tpm_coach.audio.recovery import recover_interrupted_attempts
+from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError
 from tpm_coach.maintenance import DatabaseHealth, DatabaseState, check_database, restore_backup
+from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.recovery import FinishOutcome, finish_attempts, unfinished_attempt_ids
-from tpm_coach.practice.wiring import attempts_for_worker
-
-if TYPE_CHECKING:
-    from tpm_coach.ui.main_window import MainWindow
+from tpm_coach.practice.wiring import SpeechModel, attempts_for_worker
+from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
 
 
+class StartupHost(Protocol):
+    """What the start-up work uses of the main window."""
+
+    context: AppContext
+    messages: MessageSink
+    runner: QtTaskRunner
+    speech: SpeechModel
+    services: Callable[[], PracticeServices]
+    model_status: QLabel
+    reopen_requested: SignalInstance
+
+    def show_settings(self, section: str = "") -> None: ...
+    def choose_backup(self) -> None: ...
+    def refresh_views(self) -> None: ...
+
+
 class StartupChecks:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: StartupHost) -> None:
         self.window = window
         self.recovered: list[int] = []
         self.pending: list[int] = []

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tpm_coach.banks.draft import within
 from tpm_coach.domain import Level, QuestionKind
 from tpm_coach.errors import BankProblem
-from tpm_coach.ui.bank_editor_draft import within
 
 
 class FieldKind(StrEnum):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QVBoxLa
 
 from tpm_coach.practice import Phase, PracticeController
 from tpm_coach.practice.turn import TurnKind
-from tpm_coach.ui.level_meter import LevelMeter
 from tpm_coach.ui.style import button, card, format_duration, icon, label, repolish
+from tpm_coach.ui.widgets.level_meter import LevelMeter
 
 _BUSY_TEXT = {
     Phase.STARTING: "Opening the microphone…",

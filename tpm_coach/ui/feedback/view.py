@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWi
 
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.storage import AttemptRecord
-from tpm_coach.ui.feedback_criteria import CriteriaList
-from tpm_coach.ui.feedback_details import BulletCard, MetricsCard, StarCard
-from tpm_coach.ui.feedback_transcript import TranscriptView
+from tpm_coach.ui.feedback.criteria import CriteriaList
+from tpm_coach.ui.feedback.details import BulletCard, MetricsCard, StarCard
+from tpm_coach.ui.feedback.transcript import TranscriptView
 from tpm_coach.ui.style import card, label
 
 _STATUS_TEXT = {

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from tpm_coach.banks import bank_to_data, dump_json, dump_yaml, load_bank
 from tpm_coach.domain import Bank, Competency
 from tpm_coach.errors import KnownError, StorageError
+from tpm_coach.history import Progress
 from tpm_coach.storage.atomic import atomic_write_bytes
-from tpm_coach.ui.history_data import Progress
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import Worker, WorkerPool
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from tpm_coach.domain import Competency, CriterionScore
-from tpm_coach.ui.feedback_transcript import criterion_colour
+from tpm_coach.ui.feedback.transcript import criterion_colour
 from tpm_coach.ui.style import card, label
 
 

@@ -8,14 +8,14 @@ from PySide6.QtWidgets import QHBoxLayout, QListView, QListWidget, QListWidgetIt
 
 from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError
+from tpm_coach.history import load_session
 from tpm_coach.reports import answer_content, answer_html, format_score, format_when, page
 from tpm_coach.reports.html import esc
 from tpm_coach.storage import AttemptRecord, SessionSummary
-from tpm_coach.ui.history_data import load_session
+from tpm_coach.ui.history.session_audio import SessionAudioPlayer
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.session_audio import SessionAudioPlayer
-from tpm_coach.ui.session_browser import SafeTextBrowser
 from tpm_coach.ui.style import button, label
+from tpm_coach.ui.widgets.safe_text import SafeTextBrowser
 from tpm_coach.ui.workers import Worker, WorkerPool
 
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from tpm_coach.practice import PracticeController
-from tpm_coach.ui.feedback_view import FeedbackView
+from tpm_coach.ui.feedback.view import FeedbackView
 from tpm_coach.ui.style import button, label
 
 

@@ -1,0 +1,1 @@
+"""The question bank editor: an outline of the bank, a form per record, files and duplication."""

@@ -1,0 +1,1 @@
+"""The feedback on one scored answer: scores per criterion, evidence in the transcript, delivery, comparison."""

@@ -1,0 +1,1 @@
+"""The Progress page: scores per skill over time and the weakest criteria."""
