@@ -85,6 +85,7 @@ def time_views(sessions: int, runs: int) -> dict[str, tuple[float, float]]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from tpm_coach.context import AppContext
+    from tpm_coach.ui.deps import ViewDeps
     from tpm_coach.ui.history.view import HistoryView
     from tpm_coach.ui.messages import MessageSink
     from tpm_coach.ui.progress.view import ProgressView
@@ -113,14 +114,14 @@ def time_views(sessions: int, runs: int) -> dict[str, tuple[float, float]]:
         return elapsed
 
     def open_history() -> float:
-        view = HistoryView(ctx, messages, workers)
+        view = HistoryView(ViewDeps.build(ctx, messages, workers))
         elapsed = shown(view, view.refreshed, view.refresh)
         if view.model.rowCount() != sessions:
             raise SystemExit(f"history shows {view.model.rowCount()} sessions, expected {sessions}")
         return elapsed
 
     def open_progress() -> float:
-        view = ProgressView(ctx, messages, workers)
+        view = ProgressView(ViewDeps.build(ctx, messages, workers))
         return shown(view, view.refreshed, view.refresh)
 
     try:

@@ -192,6 +192,7 @@ def run(folder: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from tpm_coach.context import AppContext
+    from tpm_coach.ui.deps import ViewDeps
     from tpm_coach.ui.main_window import MainWindow
     from tpm_coach.ui.messages import MessageSink
     from tpm_coach.ui.style import apply_style
@@ -201,7 +202,7 @@ def run(folder: Path) -> int:
     apply_style(app)
     context = AppContext()
     context.settings.audio.input_device = "pulse"
-    window = MainWindow(context, MessageSink(), WorkerPool(), speech_engine="mock")
+    window = MainWindow(ViewDeps.build(context, MessageSink(), WorkerPool()), speech_engine="mock")
     window.resize(1180, 800)
     window.show()
     session = Session(window, mic, answers)

@@ -196,9 +196,10 @@ def main() -> int:
         shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
         print(f"wrote {shown} ({path.stat().st_size // 1024} KB)")
 
+    from tpm_coach.ui.deps import ViewDeps
     from tpm_coach.ui.main_window import MainWindow
 
-    window = MainWindow(context, messages, workers)
+    window = MainWindow(ViewDeps.build(context, messages, workers))
     window.resize(WIDTH, HEIGHT)
     window.show()
     settle()
@@ -234,7 +235,7 @@ def _open_session(window: object, session_id: int) -> None:
 def _edit_a_copy(window: object) -> None:
     """Duplicate the built-in bank and make one invalid edit, to show inline validation."""
     banks = getattr(window, "view")("banks")  # noqa: B009
-    banks.actions.duplicate_bank("my-tpm-bank", "My TPM bank")
+    banks.bank_actions.duplicate_bank("my-tpm-bank", "My TPM bank")
     banks.outline.select_path(("questions", 1))
     banks.current_form().editor("text").edit.setPlainText("")
     banks.validate_now()

@@ -25,6 +25,7 @@ from pytestqt.qtbot import QtBot
 from tests.support.openai_server import OpenAIStubServer, RecordedRequest, Reply, json_reply, score_payload
 from tpm_coach.config import LlmProvider, LlmSettings, load_settings
 from tpm_coach.context import AppContext
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.main_window import MainWindow
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
@@ -148,7 +149,7 @@ def rubric_reply(window: MainWindow, *, score: int = 4, quote_words: int = 8) ->
 
 @pytest.fixture
 def main_window(qtbot: QtBot, app_context: AppContext, messages: MessageSink, workers: WorkerPool) -> MainWindow:
-    window = MainWindow(app_context, messages, workers, speech_engine="mock")
+    window = MainWindow(ViewDeps.build(app_context, messages, workers), speech_engine="mock")
     qtbot.addWidget(window)
     window.show()
     return window

@@ -42,7 +42,7 @@ def _duplicate(qtbot: QtBot, editor: BankEditorView, new_id: str = "mine") -> No
         dialog.name.setText("My TPM bank")
 
     accept_dialog(DuplicateBankDialog, fill)
-    dialog = editor.actions.ask_duplicate()
+    dialog = editor.bank_actions.ask_duplicate()
     assert dialog is not None
     qtbot.waitUntil(lambda: editor.draft is not None and editor.draft.bank_id == new_id, timeout=5000)
 
@@ -84,13 +84,13 @@ def test_the_built_in_bank_is_read_only(qtbot: QtBot, editor: BankEditorView, ct
     with pytest.raises(BankError):
         editor.draft.set(("questions", 0, "text"), "changed")
     assert editor.save() is False
-    assert editor.actions.delete_bank() is False
+    assert editor.bank_actions.delete_bank() is False
     assert default_bank_path().read_bytes() == before
     assert not list(ctx.data_paths.banks.glob("*.yaml"))
 
 
 def test_duplicate_dialog_checks_the_id(qtbot: QtBot, editor: BankEditorView) -> None:
-    dialog = editor.actions.ask_duplicate()
+    dialog = editor.bank_actions.ask_duplicate()
     assert dialog is not None
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert dialog.bank_id.text() == "my-default"
@@ -241,7 +241,7 @@ def test_unsaved_changes_are_not_lost_silently(qtbot: QtBot, editor: BankEditorV
 def test_delete_a_bank(qtbot: QtBot, editor: BankEditorView, ctx: AppContext) -> None:
     _duplicate(qtbot, editor)
     answer_message_box(QMessageBox.StandardButton.Yes)
-    assert editor.actions.delete_bank() is True
+    assert editor.bank_actions.delete_bank() is True
     assert not (ctx.data_paths.banks / "mine.yaml").exists()
     assert "mine" not in ctx.banks.banks
     assert editor.draft is not None and editor.draft.bank_id == DEFAULT_BANK_ID

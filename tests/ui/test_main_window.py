@@ -22,6 +22,7 @@ from tpm_coach.domain import AttemptStatus, CriterionScore, DeliveryMetrics, Evi
 from tpm_coach.maintenance import DatabaseState, check_database, create_backup
 from tpm_coach.scoring import overall_score
 from tpm_coach.ui.app import LOG_FILE_NAME, AppShell, CrashReporter, open_database, setup_logging
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.main_window import MainWindow
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
@@ -234,7 +235,7 @@ def test_closing_the_window_stops_work_and_closes_the_database(
     qtbot: QtBot, app_context: AppContext, messages: MessageSink, workers: WorkerPool
 ) -> None:
     database = app_context.database
-    window = MainWindow(app_context, messages, workers, speech_engine="mock")
+    window = MainWindow(ViewDeps.build(app_context, messages, workers), speech_engine="mock")
     qtbot.addWidget(window)
     window.show()
     window.start_background_tasks()  # the model starts loading; closing must wait for it, not abandon it
@@ -248,7 +249,7 @@ def test_closing_the_window_stops_work_and_closes_the_database(
 def test_unsaved_bank_edits_keep_the_window_open(
     qtbot: QtBot, app_context: AppContext, messages: MessageSink, workers: WorkerPool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = MainWindow(app_context, messages, workers, speech_engine="mock")
+    window = MainWindow(ViewDeps.build(app_context, messages, workers), speech_engine="mock")
     qtbot.addWidget(window)
     window.show()
     window.navigate("banks")

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.progress.view import EVERY_ANSWER, ProgressView
 from tpm_coach.ui.workers import WorkerPool
@@ -31,7 +32,7 @@ def ctx() -> Iterator[AppContext]:
 @pytest.fixture
 def view(qtbot: QtBot, ctx: AppContext) -> Iterator[ProgressView]:
     workers = WorkerPool()
-    widget = ProgressView(ctx, MessageSink(), workers)
+    widget = ProgressView(ViewDeps.build(ctx, MessageSink(), workers))
     qtbot.addWidget(widget)
     widget.resize(1100, 760)
     widget.show()

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from tpm_coach.context import AppContext
 from tpm_coach.ui.bank_editor.view import BankEditorView
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.history.view import HistoryView
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
@@ -35,7 +36,7 @@ def shown_history_view(
 ) -> Iterator[HistoryView]:
     """Body of a `view` fixture: a shown history view; afterwards its background work must have finished."""
     workers = WorkerPool()
-    widget = HistoryView(ctx, messages, workers)
+    widget = HistoryView(ViewDeps.build(ctx, messages, workers))
     qtbot.addWidget(widget)
     widget.resize(width, height)
     widget.show()
@@ -46,7 +47,7 @@ def shown_history_view(
 def shown_bank_editor(ctx: AppContext, messages: MessageSink) -> Iterator[BankEditorView]:
     """Body of an `editor` fixture: a shown bank editor; afterwards its background work must have finished."""
     workers = WorkerPool()
-    view = BankEditorView(ctx, messages, workers)
+    view = BankEditorView(ViewDeps.build(ctx, messages, workers))
     view.resize(1150, 760)
     view.show()
     yield view

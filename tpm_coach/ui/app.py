@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from tpm_coach import paths
 from tpm_coach.config import Settings, load_settings
@@ -25,6 +25,9 @@ from tpm_coach.maintenance import restore_backup
 from tpm_coach.maintenance.backup import backups_folder
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from tpm_coach.ui.main_window import MainWindow  # imported when the window is built, after the splash work
 
 log = logging.getLogger("tpm_coach")
 LOG_FILE_NAME = "tpm_coach.log"
@@ -167,7 +170,13 @@ class AppShell(QObject):
         self.messages = messages
         self.workers = workers
         self.speech_engine = speech_engine
-        self.window: Any = None
+        self._window: MainWindow | None = None
+
+    @property
+    def window(self) -> MainWindow:
+        if self._window is None:
+            raise RuntimeError("the window is not built yet")
+        return self._window
 
     def load_context(self) -> AppContext:
         try:
@@ -177,12 +186,14 @@ class AppShell(QObject):
             settings = Settings()
         return AppContext(settings)
 
-    def build(self, context: AppContext) -> QWidget:
+    def build(self, context: AppContext) -> MainWindow:
+        from tpm_coach.ui.deps import ViewDeps
         from tpm_coach.ui.main_window import MainWindow
 
-        self.window = MainWindow(context, self.messages, self.workers, speech_engine=self.speech_engine)
-        self.window.reopen_requested.connect(self.reopen)
-        return self.window
+        deps = ViewDeps.build(context, self.messages, self.workers)
+        self._window = window = MainWindow(deps, speech_engine=self.speech_engine)
+        window.reopen_requested.connect(self.reopen)
+        return window
 
     def show(self) -> None:
         self.window.show()
@@ -212,8 +223,8 @@ class AppShell(QObject):
         self.show()
 
     def stop(self) -> None:
-        if self.window is not None:
-            self.window.shutdown()
+        if self._window is not None:
+            self._window.shutdown()
 
 
 @dataclass

@@ -3,9 +3,9 @@ and the start-up checks that run in the background once it is shown."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -21,55 +21,71 @@ from PySide6.QtWidgets import (
 )
 
 from tpm_coach.config import Settings
-from tpm_coach.context import AppContext
-from tpm_coach.practice.ports import PracticeServices
-from tpm_coach.practice.wiring import SpeechModel, build_services
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.review import ReviewPage
-from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.page import Page
 from tpm_coach.ui.practice.view import PracticeView
 from tpm_coach.ui.settings.view import SettingsView
 from tpm_coach.ui.startup import StartupChecks
 from tpm_coach.ui.style import NAV_INK, icon, label
 from tpm_coach.ui.tasks import QtTaskRunner
 from tpm_coach.ui.widgets.message_bar import MessageBar
-from tpm_coach.ui.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
-# (key, title, icon, module, class): views built by other modules are imported on first use.
-NAVIGATION: tuple[tuple[str, str, str, str, str], ...] = (
-    ("practice", "Practice", "practice", "", ""),
-    ("history", "History", "history", "tpm_coach.ui.history.view", "HistoryView"),
-    ("progress", "Progress", "progress", "tpm_coach.ui.progress.view", "ProgressView"),
-    ("banks", "Question banks", "banks", "tpm_coach.ui.bank_editor.view", "BankEditorView"),
-    ("settings", "Settings", "settings", "", ""),
+
+# Pages other than Practice and Settings are built on first visit, so their modules (QtCharts for Progress) load
+# only then and the window shows sooner.
+def _history(deps: ViewDeps) -> QWidget:
+    from tpm_coach.ui.history.view import HistoryView
+
+    return HistoryView(deps)
+
+
+def _progress(deps: ViewDeps) -> QWidget:
+    from tpm_coach.ui.progress.view import ProgressView
+
+    return ProgressView(deps)
+
+
+def _bank_editor(deps: ViewDeps) -> QWidget:
+    from tpm_coach.ui.bank_editor.view import BankEditorView
+
+    return BankEditorView(deps)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    title: str
+    icon: str
+    build: Callable[[ViewDeps], QWidget] | None = None  # None: built with the window
+
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("practice", "Practice", "practice"),
+    NavEntry("history", "History", "history", _history),
+    NavEntry("progress", "Progress", "progress", _progress),
+    NavEntry("banks", "Question banks", "banks", _bank_editor),
+    NavEntry("settings", "Settings", "settings"),
 )
 
 
 class MainWindow(QMainWindow):
     reopen_requested = Signal(object)  # a callable to run while the database is closed, or None
 
-    def __init__(
-        self,
-        context: AppContext,
-        messages: MessageSink,
-        workers: WorkerPool,
-        *,
-        services: Callable[[], PracticeServices] | None = None,
-        speech_engine: str | None = None,
-    ) -> None:
+    def __init__(self, deps: ViewDeps, *, speech_engine: str | None = None) -> None:
         super().__init__()
-        self.context = context
-        self.messages = messages
-        self.workers = workers
+        self.deps = deps
+        self.context = deps.context
+        self.messages = messages = deps.messages
+        self.workers = deps.workers
+        self.speech = deps.speech
+        self.services = deps.services
         self.setWindowTitle("TPM Coach")
         self.resize(1180, 800)
         self.setMinimumSize(QSize(900, 620))
-        self.speech = SpeechModel(lambda: self.context.settings.transcription)
-        self.services = services or (
-            lambda: build_services(lambda: self.context.settings, self.context.data_paths.database, self.speech)
-        )
-        self.runner = QtTaskRunner(workers, self)
+        self.runner = QtTaskRunner(deps.workers, self)
         self._closed = False
 
         root = QWidget(self)
@@ -90,16 +106,17 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         row.addWidget(content, 1)
 
-        self.practice = PracticeView(context, messages, workers, self.services, speech_engine=speech_engine)
+        self.practice = PracticeView(deps, speech_engine=speech_engine)
         self.practice.session_finished.connect(self._session_finished)
         self.practice.settings_requested.connect(self.show_settings)
         self.practice.history_requested.connect(lambda: self.navigate("history"))
-        self.settings = SettingsView(context, messages, workers)
+        self.settings = SettingsView(deps)
         self.settings.saved.connect(self._settings_saved)
-        self.review = ReviewPage(context, messages, self.runner, self.services)
+        self.review = ReviewPage(deps)
         self.review.back_clicked.connect(self._back_from_review)
         self.review.attempt_changed.connect(lambda _id: self.refresh_views())
         self.views: dict[str, QWidget] = {"practice": self.practice, "settings": self.settings}
+        self.pages: dict[str, Page] = {"practice": self.practice, "settings": self.settings}
         self._pages: dict[str, int] = {}
         self._add_page("practice", self.practice)
         self._add_page("settings", self.settings)
@@ -107,8 +124,9 @@ class MainWindow(QMainWindow):
         self._return_to = "history"
         self.startup = StartupChecks(self)
 
-        for index, (key, *_rest) in enumerate(NAVIGATION):
-            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, activated=lambda k=key: self.navigate(k))
+        for index, entry in enumerate(NAVIGATION):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda k=entry.key: self.navigate(k))
         self.nav.setCurrentRow(0)
 
     # -- layout ------------------------------------------------------------------------------------
@@ -130,10 +148,10 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.nav.setAccessibleName("Navigation")
-        for index, (key, title_text, icon_name, *_rest) in enumerate(NAVIGATION):
-            item = QListWidgetItem(icon(icon_name, NAV_INK), title_text, self.nav)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(f"{title_text} (Ctrl+{index + 1})")
+        for index, entry in enumerate(NAVIGATION):
+            item = QListWidgetItem(icon(entry.icon, NAV_INK), entry.title, self.nav)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(f"{entry.title} (Ctrl+{index + 1})")
         self.nav.currentItemChanged.connect(self._nav_changed)
         layout.addWidget(self.nav, 1)
         self.model_status = label("Speech model: not loaded", "SidebarStatus", sidebar, wrap=True)
@@ -173,38 +191,31 @@ class MainWindow(QMainWindow):
             self.settings.refresh()
 
     def view(self, key: str) -> QWidget | None:
-        """The page for a navigation key, building another module's view on first use."""
+        """The page for a navigation key, built on first use."""
         if key in self.views:
             return self.views[key]
-        spec = next((n for n in NAVIGATION if n[0] == key), None)
-        if spec is None:
+        entry = next((n for n in NAVIGATION if n.key == key), None)
+        if entry is None or entry.build is None:
             return None
-        widget = self._build_external(spec)
+        widget = entry.build(self.deps)
+        assert isinstance(widget, Page), f"{type(widget).__name__} is not a Page"
+        self._connect_page(key, widget)
         self.views[key] = widget
+        self.pages[key] = widget
         self._add_page(key, widget)
+        widget.refresh()
         return widget
 
-    def _build_external(self, spec: tuple[str, str, str, str, str]) -> QWidget:
-        key, title, _icon, module_name, class_name = spec
-        try:
-            module = importlib.import_module(module_name)
-            widget: QWidget = getattr(module, class_name)(self.context, self.messages, self.workers)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            placeholder = QWidget(self)
-            layout = QVBoxLayout(placeholder)
-            layout.addWidget(label(title, "PageTitle", placeholder))
-            layout.addWidget(label(f"{title} is not available in this build.", "Muted", placeholder))
-            layout.addStretch(1)
-            return placeholder
-        if key == "history" and hasattr(widget, "attempt_requested"):
+    def _connect_page(self, key: str, widget: QWidget) -> None:
+        """The few signals that tie one page to another."""
+        from tpm_coach.ui.bank_editor.view import BankEditorView
+        from tpm_coach.ui.history.view import HistoryView
+
+        if isinstance(widget, HistoryView):
             widget.attempt_requested.connect(self.show_attempt)
             widget.session_deleted.connect(lambda _id: self.refresh_views())
-        if key == "banks" and hasattr(widget, "banks_changed"):
-            widget.banks_changed.connect(self.practice.setup.reload)
-        self._refresh(widget)
-        return widget
+        elif isinstance(widget, BankEditorView):
+            widget.banks_changed.connect(self.practice.refresh)
 
     def show_settings(self, section: str = "") -> None:
         self.navigate("settings")
@@ -222,22 +233,17 @@ class MainWindow(QMainWindow):
         self._show(self._return_to)
 
     # -- reacting to changes -----------------------------------------------------------------------
-    def _refresh(self, widget: QWidget) -> None:
-        refresh = getattr(widget, "refresh", None)
-        if callable(refresh):
-            refresh()
-
     def refresh_views(self) -> None:
         for key in ("history", "progress"):
-            if key in self.views:
-                self._refresh(self.views[key])
+            if key in self.pages:
+                self.pages[key].refresh()
 
     def _session_finished(self, _session_id: int) -> None:
         self.refresh_views()
 
     def _settings_saved(self, settings: Settings, data_changed: bool) -> None:
         self._update_scorer_status(settings)
-        self.practice.setup.reload()
+        self.practice.refresh()
         if data_changed:
             self.reopen_requested.emit(None)
         else:
@@ -267,24 +273,19 @@ class MainWindow(QMainWindow):
         # The model's process goes first, so a thread waiting on it returns at once instead of finishing
         # a transcription nobody will see (the recording is kept and finished at the next start).
         self.speech.close()
-        self.practice.shutdown()
-        self.settings.shutdown()
         self.message_bar.stop()
         self.runner.close()
-        for view in self.views.values():
-            stop = getattr(view, "shutdown", None)
-            if callable(stop) and view not in (self.practice, self.settings):
-                stop()
+        self.review.runner.close()
+        for page in self.pages.values():
+            page.shutdown()
         if not self.workers.shutdown():
             log.warning("background work did not finish in time at shutdown")
         self.context.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A view with unsaved work (the bank editor) may ask to keep the window open.
-        for view in self.views.values():
-            confirm = getattr(view, "confirm_close", None)
-            if callable(confirm) and not confirm():
-                event.ignore()
-                return
+        if not all(page.confirm_close() for page in self.pages.values()):
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)

@@ -18,11 +18,11 @@ class Message:
     level: str  # "info" | "warning" | "error"
     text: str
     action_label: str = ""
-    action: Callable[[], None] | None = None
-    more_actions: tuple[tuple[str, Callable[[], None]], ...] = ()
+    action: Callable[[], object] | None = None  # what it returns is ignored
+    more_actions: tuple[tuple[str, Callable[[], object]], ...] = ()
 
     @property
-    def actions(self) -> list[tuple[str, Callable[[], None]]]:
+    def actions(self) -> list[tuple[str, Callable[[], object]]]:
         first = [(self.action_label, self.action)] if self.action is not None and self.action_label else []
         return first + list(self.more_actions)
 
@@ -65,11 +65,11 @@ class MessageSink(QObject):
         self,
         error: KnownError | str,
         action_label: str = "",
-        action: Callable[[], None] | None = None,
-        more_actions: tuple[tuple[str, Callable[[], None]], ...] = (),
+        action: Callable[[], object] | None = None,
+        more_actions: tuple[tuple[str, Callable[[], object]], ...] = (),
     ) -> None:
         text = str(error) if isinstance(error, KnownError) else error
         self.post(Message("error", text, action_label, action, more_actions))
 
-    def warning(self, text: str, action_label: str = "", action: Callable[[], None] | None = None) -> None:
+    def warning(self, text: str, action_label: str = "", action: Callable[[], object] | None = None) -> None:
         self.post(Message("warning", text, action_label, action))

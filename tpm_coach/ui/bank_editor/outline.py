@@ -99,6 +99,8 @@ class BankOutline(QTreeWidget):
         stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
         while stack:
             item = stack.pop()
+            if item is None:
+                continue
             yield item
             stack.extend(item.child(i) for i in range(item.childCount()))
 

@@ -23,16 +23,14 @@ from PySide6.QtWidgets import (
 from tpm_coach.banks import DEFAULT_BANK_ID
 from tpm_coach.banks.draft import BankDraft, RecordPath
 from tpm_coach.banks.forms import BANK_FORM, COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM
-from tpm_coach.context import AppContext
 from tpm_coach.errors import BankProblem, KnownError
 from tpm_coach.ui.bank_editor.actions import BankActions
 from tpm_coach.ui.bank_editor.files import BankFiles
 from tpm_coach.ui.bank_editor.form import RecordForm
 from tpm_coach.ui.bank_editor.outline import BankOutline
 from tpm_coach.ui.bank_editor.toolbar import BankToolbar
-from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.style import button, card, label
-from tpm_coach.ui.workers import WorkerPool
 
 VALIDATE_AFTER_MS = 150  # re-validate once typing pauses, not on every keystroke
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -43,18 +41,16 @@ class BankEditorView(QWidget):
     saved = Signal(object)  # the Path written
     banks_changed = Signal()  # a bank was saved, added or deleted: the practice setup should reload
 
-    def __init__(
-        self, context: AppContext, messages: MessageSink, workers: WorkerPool, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
-        self.messages = messages
-        self.workers = workers
+        self.context = deps.context
+        self.messages = messages = deps.messages
+        self.workers = workers = deps.workers
         self.draft: BankDraft | None = None
         self._problem_list: list[BankProblem] = []
         self._warned: list[str] = []
         self.files = BankFiles(messages, workers, self)
-        self.actions = BankActions(self, self)
+        self.bank_actions = BankActions(self, self)
         self.toolbar = BankToolbar()
         self.outline = BankOutline()
         self.forms = {
@@ -115,10 +111,10 @@ class BankEditorView(QWidget):
 
     def _connect(self) -> None:
         self.toolbar.bank.currentIndexChanged.connect(self._bank_chosen)
-        self.toolbar.duplicate_clicked.connect(self.actions.ask_duplicate)
-        self.toolbar.import_clicked.connect(self.actions.choose_import)
-        self.toolbar.export_clicked.connect(self.actions.choose_export)
-        self.toolbar.delete_clicked.connect(self.actions.delete_bank)
+        self.toolbar.duplicate_clicked.connect(self.bank_actions.ask_duplicate)
+        self.toolbar.import_clicked.connect(self.bank_actions.choose_import)
+        self.toolbar.export_clicked.connect(self.bank_actions.choose_export)
+        self.toolbar.delete_clicked.connect(self.bank_actions.delete_bank)
         self.outline.record_selected.connect(self._show_record)
         for form in self.forms.values():
             form.edited.connect(self._edited)
@@ -131,7 +127,7 @@ class BankEditorView(QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.save_button.clicked.connect(self.save)
         self._timer.timeout.connect(self.validate_now)
-        self.files.imported.connect(self.actions.imported)
+        self.files.imported.connect(self.bank_actions.imported)
         scale = self.forms[COMPETENCY_FORM.title].scale_editor()
         if scale is not None:
             scale.scale_changed.connect(lambda _lo, _hi: self._schedule())
@@ -195,7 +191,10 @@ class BankEditorView(QWidget):
             return True
         return False
 
-    confirm_close = confirm_leave  # the main window asks every view before it closes
+    confirm_close = confirm_leave  # the main window asks every page before it closes
+
+    def shutdown(self) -> None:
+        self._timer.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.confirm_leave():

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from tpm_coach.context import AppContext
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import KnownError
-from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.recovery import finish_attempt
 from tpm_coach.practice.wiring import attempts_for_worker
 from tpm_coach.storage import AttemptRecord
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
 from tpm_coach.ui.feedback.view import FeedbackView
-from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.tasks import QtTaskRunner
 
@@ -27,19 +23,12 @@ class ReviewPage(QWidget):
     back_clicked = Signal()
     attempt_changed = Signal(int)  # re-scored: History and Progress should refresh
 
-    def __init__(
-        self,
-        context: AppContext,
-        messages: MessageSink,
-        runner: QtTaskRunner,
-        services: Callable[[], PracticeServices],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
-        self.messages = messages
-        self.runner = runner
-        self.services = services
+        self.context = deps.context
+        self.messages = deps.messages
+        self.runner = QtTaskRunner(deps.workers, self)
+        self.services = deps.services
         self.record: AttemptRecord | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

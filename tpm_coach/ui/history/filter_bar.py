@@ -30,8 +30,11 @@ class HistoryFilterBar(QWidget):
         self.skill.setObjectName("historySkill")
         self.skill.addItem("All skills", None)
         self.use_dates = QCheckBox("Between")
-        self.first = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.last = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.first = QDateEdit()
+        self.last = QDateEdit()
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
         today = QDate.currentDate()
         self.first.setDate(today.addMonths(-1))
         self.last.setDate(today)
@@ -84,13 +87,18 @@ class HistoryFilterBar(QWidget):
         self.use_dates.setChecked(first is not None or last is not None)
 
     def filters(self) -> HistoryFilters:
-        first = last = None
+        first: date | None = None
+        last: date | None = None
         if self.use_dates.isChecked():
-            first = self.first.date().toPython()
-            last = self.last.date().toPython()
+            first = _day(self.first.date())
+            last = _day(self.last.date())
         return HistoryFilters(self.search.text().strip(), self.skill.currentData(), first, last)
 
     def _dates_toggled(self, on: bool) -> None:
         self.first.setEnabled(on)
         self.last.setEnabled(on)
         self.changed.emit()
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())

@@ -6,17 +6,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QListView, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
-from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError
 from tpm_coach.history import load_session
 from tpm_coach.reports import answer_content, answer_html, format_score, format_when, page
 from tpm_coach.reports.html import esc
 from tpm_coach.storage import AttemptRecord, SessionSummary
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.history.session_audio import SessionAudioPlayer
-from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.widgets.safe_text import SafeTextBrowser
-from tpm_coach.ui.workers import Worker, WorkerPool
 
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -28,16 +27,13 @@ class SessionDetailView(QWidget):
     export_requested = Signal(int)  # session id
     loaded = Signal(int)  # session id, once its answers are shown
 
-    def __init__(
-        self, context: AppContext, messages: MessageSink, workers: WorkerPool, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
-        self.messages = messages
-        self.workers = workers
+        self.context = deps.context
+        self.messages = messages = deps.messages
+        self.loads = LatestOnly(deps.workers)
         self.summary: SessionSummary | None = None
         self.attempts: list[AttemptRecord] = []
-        self._generation = 0
 
         self.back_button = button("← All sessions", "link")
         self.title = label("", "PageTitle")
@@ -96,8 +92,6 @@ class SessionDetailView(QWidget):
     def show_session(self, summary: SessionSummary, *, keep_answer: bool = False) -> None:
         """Load and show a session's answers; `keep_answer` reselects the answer shown before (a reload)."""
         row = self.answers.currentRow() if keep_answer else 0
-        self._generation += 1
-        generation = self._generation
         self.summary = summary
         self.attempts = []
         self.answers.clear()
@@ -110,14 +104,17 @@ class SessionDetailView(QWidget):
             f"overall {format_score(summary.overall)}"
         )
         self._set_enabled(False)
-        worker = Worker(load_session, self.context.data_paths.database, summary.id)
-        worker.signals.finished.connect(lambda attempts: self._loaded(generation, attempts, row))
-        worker.signals.failed.connect(lambda exc: self._failed(generation, exc))
-        self.workers.start(worker)
+        self.loads.start(
+            load_session,
+            self.context.data_paths.database,
+            summary.id,
+            done=lambda attempts: self._loaded(attempts, row),
+            failed=self._failed,
+        )
 
-    def _loaded(self, generation: int, attempts: list[AttemptRecord], row: int = 0) -> None:
-        if generation != self._generation or self.summary is None:
-            return  # the user moved on to another session meanwhile
+    def _loaded(self, attempts: list[AttemptRecord], row: int = 0) -> None:
+        if self.summary is None:
+            return
         self.attempts = attempts
         for number, attempt in enumerate(attempts, start=1):
             score = "" if attempt.score is None else f"  ·  {attempt.score.overall:.1f}/{attempt.score.scale_max}"
@@ -132,9 +129,7 @@ class SessionDetailView(QWidget):
             self.browser.setHtml(page("", "<p>This session has no answers.</p>"))
         self.loaded.emit(self.summary.id)
 
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: Exception) -> None:
         self.browser.setHtml(page("", "<p>The answers could not be loaded.</p>"))
         summary = self.summary
         retry = (lambda: self.show_session(summary)) if summary else None

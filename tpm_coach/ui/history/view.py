@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError
 from tpm_coach.history import delete_session, load_summaries
 from tpm_coach.storage import SessionSummary
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.history.filter import HistoryFilterProxy
 from tpm_coach.ui.history.filter_bar import HistoryFilterBar
 from tpm_coach.ui.history.model import (
@@ -34,9 +34,8 @@ from tpm_coach.ui.history.model import (
 )
 from tpm_coach.ui.history.report_export import ReportExporter
 from tpm_coach.ui.history.session_detail import SessionDetailView
-from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.style import button, label
-from tpm_coach.ui.workers import Worker, WorkerPool
 
 
 class HistoryView(QWidget):
@@ -44,21 +43,20 @@ class HistoryView(QWidget):
     refreshed = Signal(int)  # number of sessions loaded
     session_deleted = Signal(int)
 
-    def __init__(
-        self, context: AppContext, messages: MessageSink, workers: WorkerPool, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
-        self.messages = messages
-        self.workers = workers
-        self._generation = 0
+        self.deps = deps
+        self.context = context = deps.context
+        self.messages = messages = deps.messages
+        self.workers = workers = deps.workers
+        self.loads = LatestOnly(workers)
         self.loading = False
 
         self.model = HistoryTableModel(self)
         self.proxy = HistoryFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.exporter = ReportExporter(context, messages, workers, self)
-        self.detail = SessionDetailView(context, messages, workers)
+        self.detail = SessionDetailView(deps)
 
         self.filters = HistoryFilterBar()
         self.table = self._build_table()
@@ -138,28 +136,21 @@ class HistoryView(QWidget):
     # -- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload every session summary (one query, in a worker); the table keeps its filters."""
-        self._generation += 1
-        generation = self._generation
         self.loading = True
         self.count_label.setText("Loading sessions…")
-        worker = Worker(load_summaries, self.context.data_paths.database)
-        worker.signals.finished.connect(lambda summaries: self._loaded(generation, summaries))
-        worker.signals.failed.connect(lambda exc: self._failed(generation, exc))
-        self.workers.start(worker)
+        self.loads.start(load_summaries, self.context.data_paths.database, done=self._loaded, failed=self._failed)
 
-    def _loaded(self, generation: int, summaries: list[SessionSummary]) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, summaries: list[SessionSummary]) -> None:
         self.loading = False
         names: dict[str, str] = {}
-        skills: dict[str, str] = {}
+        skills: dict[str, str] = {}  # competency id -> name
         for loaded in self.context.banks.banks.values():
             names[loaded.bank.id] = loaded.bank.name
             for competency in loaded.bank.competencies:
                 skills.setdefault(competency.id, competency.name)
         rows = [make_row(s, names, skills) for s in summaries]
-        used = sorted({c for s in summaries for c in s.competency_ids}, key=lambda c: skills.get(c, c).lower())
-        self.filters.set_skills([(c, skills.get(c, c)) for c in used])
+        used = sorted({c for s in summaries for c in s.competency_ids}, key=lambda c: (skills.get(c) or c).lower())
+        self.filters.set_skills([(c, skills.get(c) or c) for c in used])
         if rows:
             self.filters.set_date_span(min(r.day for r in rows), max(r.day for r in rows))
         self.model.set_rows(rows)
@@ -178,9 +169,7 @@ class HistoryView(QWidget):
         else:
             self.detail.show_session(current, keep_answer=True)
 
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, exc: Exception) -> None:
         self.loading = False
         self.count_label.setText("The history could not be loaded.")
         text = exc if isinstance(exc, KnownError) else f"Could not load the history: {exc}"
@@ -201,6 +190,9 @@ class HistoryView(QWidget):
     def shutdown(self) -> None:
         """The main window is closing: silence any answer being played."""
         self.detail.player.stop()
+
+    def confirm_close(self) -> bool:
+        return True
 
     # -- opening -----------------------------------------------------------------------------------
     def selected_summary(self) -> SessionSummary | None:

@@ -43,7 +43,7 @@ class FeedbackPage(QWidget):
         self.view = FeedbackView(self)
         layout.addWidget(self.view, 1)
 
-    def render(self, controller: PracticeController) -> None:
+    def show_state(self, controller: PracticeController) -> None:
         assert controller.record is not None
         number, total = controller.position
         self.position.setText(f"FEEDBACK · QUESTION {number} OF {total}")

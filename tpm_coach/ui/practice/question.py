@@ -186,7 +186,7 @@ class QuestionPage(QWidget):
         self.meter.reset()
         self.failure_row.setVisible(False)
 
-    def render(self, controller: PracticeController) -> None:
+    def show_state(self, controller: PracticeController) -> None:
         phase = controller.phase
         answerable = phase in (Phase.QUESTION, Phase.THINKING)
         recording = phase is Phase.RECORDING

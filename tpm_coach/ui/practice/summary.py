@@ -78,8 +78,9 @@ class SummaryPage(QWidget):
 
         while self.skills_grid.count():
             item = self.skills_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for col, heading in enumerate(("Skill", "This session", "Before", "Change")):
             self.skills_grid.addWidget(label(heading, "Caption", self.skills_grid_host), 0, col)
         if not report.skills:

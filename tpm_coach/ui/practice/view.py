@@ -9,27 +9,25 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
-from tpm_coach.context import AppContext
 from tpm_coach.practice import (
     Action,
     LiveTextChanged,
     Phase,
     PhaseChanged,
     PracticeController,
-    PracticeServices,
     ProblemRaised,
     SessionOptions,
 )
 from tpm_coach.practice.events import Event, Problem, SessionStarted
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
-from tpm_coach.ui.messages import Message, MessageSink
+from tpm_coach.ui.messages import Message
 from tpm_coach.ui.practice.feedback import FeedbackPage
 from tpm_coach.ui.practice.question import QuestionPage
 from tpm_coach.ui.practice.setup import SetupPage
 from tpm_coach.ui.practice.summary import SummaryPage
 from tpm_coach.ui.practice.tts import Speaker
 from tpm_coach.ui.tasks import QtTaskRunner
-from tpm_coach.ui.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +61,12 @@ class PracticeView(QWidget):
     settings_requested = Signal(str)  # "audio" | "llm"
     history_requested = Signal()
 
-    def __init__(
-        self,
-        context: AppContext,
-        messages: MessageSink,
-        workers: WorkerPool,
-        services: Callable[[], PracticeServices],
-        *,
-        speech_engine: str | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, deps: ViewDeps, *, speech_engine: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
-        self.messages = messages
-        self.workers = workers
-        self.services = services
+        self.context = context = deps.context
+        self.messages = deps.messages
+        self.workers = workers = deps.workers
+        self.services = deps.services
         self.runner = QtTaskRunner(workers, self)
         self.controller: PracticeController | None = None
         self.speaker = Speaker(speech_engine, self)
@@ -148,6 +137,13 @@ class PracticeView(QWidget):
         """True while a session is under way (Settings must not swap services then)."""
         return self.controller is not None and self.controller.phase not in (Phase.IDLE, Phase.SUMMARY)
 
+    def refresh(self) -> None:
+        """Banks or settings changed: the setup lists what is active now."""
+        self.setup.reload()
+
+    def confirm_close(self) -> bool:
+        return True
+
     def shutdown(self) -> None:
         self.ticker.stop()
         self.speaker.close()
@@ -190,7 +186,7 @@ class PracticeView(QWidget):
         elif phase in (Phase.QUESTION, Phase.THINKING) and event.previous not in (Phase.STARTING,):
             self.setup.set_busy(False)
             self.question.new_turn(controller)
-            self.question.render(controller)
+            self.question.show_state(controller)
             self.pages.setCurrentIndex(1)
             self.question.record.setFocus()
             if self.context.settings.practice.read_aloud and controller.turn is not None:
@@ -198,10 +194,10 @@ class PracticeView(QWidget):
         elif phase in _QUESTION_PHASES:
             if phase is Phase.STARTING:
                 self.speaker.stop()
-            self.question.render(controller)
+            self.question.show_state(controller)
             self.pages.setCurrentIndex(1)
         elif phase is Phase.FEEDBACK:
-            self.feedback.render(controller)
+            self.feedback.show_state(controller)
             self.pages.setCurrentIndex(3)
         elif phase is Phase.SUMMARY and controller.report is not None:
             self.summary.show_report(controller.report)

@@ -8,16 +8,15 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError
 from tpm_coach.history import Progress, load_scored
 from tpm_coach.progress import ProgressReport, attempt_time, progress_report
 from tpm_coach.storage import AttemptRecord
-from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.deps import ViewDeps
+from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.progress.chart import ProgressChart
 from tpm_coach.ui.progress.table import ProgressTable
 from tpm_coach.ui.style import button, card, label
-from tpm_coach.ui.workers import Worker, WorkerPool
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
     ("All time", None),
@@ -40,16 +39,15 @@ def _compute(
 class ProgressView(QWidget):
     refreshed = Signal()  # the chart and tables show the latest data
 
-    def __init__(
-        self, context: AppContext, messages: MessageSink, workers: WorkerPool, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
-        self.messages = messages
-        self.workers = workers
+        self.deps = deps
+        self.context = deps.context
+        self.messages = deps.messages
+        self.workers = workers = deps.workers
         self.attempts: list[AttemptRecord] = []
         self.report: ProgressReport | None = None
-        self._generation = 0
+        self.loads = LatestOnly(workers)
 
         self.mode = QComboBox()
         self.mode.setObjectName("progressMode")
@@ -98,31 +96,17 @@ class ProgressView(QWidget):
 
     def refresh(self) -> None:
         """Reload every scored answer (a scan of all history, so in a worker) and recompute."""
-        self._generation += 1
-        generation = self._generation
         self.summary.setText("Loading…")
-        worker = Worker(load_scored, self.context.data_paths.database)
-        worker.signals.finished.connect(lambda attempts: self._loaded(generation, attempts))
-        worker.signals.failed.connect(lambda exc: self._failed(generation, exc))
-        self.workers.start(worker)
+        self.loads.start(load_scored, self.context.data_paths.database, done=self._loaded, failed=self._failed)
 
-    def _loaded(self, generation: int, attempts: list[AttemptRecord]) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, attempts: list[AttemptRecord]) -> None:
         self.attempts = attempts
         self._recompute()
 
     def _recompute(self) -> None:
-        self._generation += 1
-        generation = self._generation
-        worker = Worker(_compute, self.attempts, self.period.currentData())
-        worker.signals.finished.connect(lambda report: self._computed(generation, report))
-        worker.signals.failed.connect(lambda exc: self._failed(generation, exc))
-        self.workers.start(worker)
+        self.loads.start(_compute, self.attempts, self.period.currentData(), done=self._computed, failed=self._failed)
 
-    def _computed(self, generation: int, report: ProgressReport) -> None:
-        if generation != self._generation:
-            return
+    def _computed(self, report: ProgressReport) -> None:
         self.report = report
         self._show_chart()
         self.skills.set_rows([(s.name, s.count, s.mean, s.recent_mean, _trend(s.trend)) for s in report.standings])
@@ -145,9 +129,13 @@ class ProgressView(QWidget):
         else:
             self.chart.show_session_averages(self.report.session_averages)
 
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
+    def shutdown(self) -> None:
+        self.loads.forget()
+
+    def confirm_close(self) -> bool:
+        return True
+
+    def _failed(self, exc: Exception) -> None:
         self.summary.setText("Progress could not be loaded.")
         text = exc if isinstance(exc, KnownError) else f"Could not load progress: {exc}"
         self.messages.error(text, "Try again", self.refresh)

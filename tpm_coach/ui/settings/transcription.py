@@ -76,7 +76,9 @@ class TranscriptionSection(QWidget):
 
     def _engine_changed(self) -> None:
         local = TranscriptionEngine(self.engine.currentData()) is TranscriptionEngine.LOCAL
-        for widget in (self.model, self.compute_type, self.threads):
+        local_only: tuple[QWidget, ...] = (self.model, self.compute_type, self.threads)
+        remote_only: tuple[QWidget, ...] = (self.remote_url, self.remote_model)
+        for widget in local_only:
             widget.setEnabled(local)
-        for widget in (self.remote_url, self.remote_model):
+        for widget in remote_only:
             widget.setEnabled(not local)

@@ -11,17 +11,15 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from tpm_coach.config import Settings, save_settings
-from tpm_coach.context import AppContext
 from tpm_coach.errors import ConfigError, KnownError
 from tpm_coach.secrets import get_api_key, set_api_key
-from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.settings.audio import AudioSection
 from tpm_coach.ui.settings.data import PracticeDataSection
 from tpm_coach.ui.settings.llm import LlmSection
 from tpm_coach.ui.settings.transcription import TranscriptionSection
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.tasks import QtTaskRunner
-from tpm_coach.ui.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +51,11 @@ def _tab(section: QWidget, title: str, parent: QWidget) -> QScrollArea:
 class SettingsView(QWidget):
     saved = Signal(object, bool)  # the new Settings, whether the data folder changed
 
-    def __init__(
-        self, context: AppContext, messages: MessageSink, workers: WorkerPool, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context
-        self.messages = messages
+        self.context = deps.context
+        self.messages = messages = deps.messages
+        workers = deps.workers
         self.runner = QtTaskRunner(workers, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -85,7 +82,7 @@ class SettingsView(QWidget):
         self.save_button.clicked.connect(self.save)
         bar.addWidget(self.save_button)
         layout.addLayout(bar)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
         self.llm.test_requested.connect(self.test_connection)
         self.load()
 
@@ -174,3 +171,6 @@ class SettingsView(QWidget):
     def shutdown(self) -> None:
         self.audio.stop()
         self.runner.close()
+
+    def confirm_close(self) -> bool:
+        return True

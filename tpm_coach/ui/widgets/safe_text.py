@@ -31,8 +31,8 @@ class SafeTextBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.refused: list[str] = []  # what was asked for, for diagnosis
 
-    def loadResource(self, kind: int, name: QUrl) -> Any:
-        self.refused.append(name.toString())
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        self.refused.append(name.toString() if isinstance(name, QUrl) else name)
         # Never None or an empty image: on those, Qt falls back to reading a local file by itself.
         if int(kind) == QTextDocument.ResourceType.ImageResource.value:
             return _blank_image()

@@ -1,0 +1,39 @@
+"""What every page of the window is built from, made once by the app: the pages take one object, not five."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tpm_coach.context import AppContext
+from tpm_coach.practice.ports import PracticeServices
+from tpm_coach.practice.wiring import SpeechModel, build_services
+from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.workers import WorkerPool
+
+
+@dataclass(frozen=True)
+class ViewDeps:
+    context: AppContext
+    messages: MessageSink
+    workers: WorkerPool
+    speech: SpeechModel
+    services: Callable[[], PracticeServices]
+
+    @classmethod
+    def build(
+        cls,
+        context: AppContext,
+        messages: MessageSink,
+        workers: WorkerPool,
+        *,
+        services: Callable[[], PracticeServices] | None = None,
+    ) -> ViewDeps:
+        """The app's own services over `context`; `services` replaces the practice services (tests, benches)."""
+        speech = SpeechModel(lambda: context.settings.transcription)
+        if services is None:
+
+            def services() -> PracticeServices:
+                return build_services(lambda: context.settings, context.data_paths.database, speech)
+
+        return cls(context, messages, workers, speech, services)
