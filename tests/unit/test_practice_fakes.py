@@ -25,8 +25,10 @@ from tpm_coach.errors import KnownError
 from tpm_coach.paths import DataPaths
 from tpm_coach.practice import PracticeController, PracticeServices
 from tpm_coach.practice.events import Event
-from tpm_coach.practice.wiring import SpeechModel, build_services
+from tpm_coach.practice.wiring import build_services
+from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
+from tpm_coach.transcription.speech_model import SpeechModel
 
 STRONG_ANSWER = (
     "The situation was a payments migration with a hard regulatory deadline and three teams involved. "
@@ -222,7 +224,7 @@ def make_harness(
         mic.live.append(live)
         return live
 
-    def score_attempt(attempt_id: int, scorer: str) -> Any:
+    def score_attempt(attempt_id: int, scorer: ScorerChoice) -> Any:
         scores.append(scorer)
         if failures:
             error = failures.pop(0)

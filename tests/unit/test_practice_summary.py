@@ -8,9 +8,9 @@ from tests.unit.test_practice_fakes import STRONG_ANSWER, simple_metrics
 from tpm_coach.banks import BankLibrary
 from tpm_coach.domain import CriterionScore, Evidence, ScoreResult, Transcript
 from tpm_coach.practice import build_report
-from tpm_coach.practice.evidence import evidence_spans
 from tpm_coach.practice.skills import to_common_scale
 from tpm_coach.scoring import overall_score
+from tpm_coach.scoring.evidence import evidence_spans
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 
 

@@ -34,6 +34,7 @@ from tpm_coach.practice.plan import SessionOptions, SessionPlan, build_plan
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, RecordingResultLike, TaskRunner
 from tpm_coach.practice.summary import SessionReport, build_report
 from tpm_coach.practice.turn import Turn, TurnKind, follow_up_question, next_follow_up
+from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.storage import AttemptRecord, AttemptRepository, SessionRepository
 
 log = logging.getLogger(__name__)
@@ -385,7 +386,7 @@ class PracticeController:
         self._transcribed(Transcript(text=text, engine="typed", model=""))
 
     # -- scoring -----------------------------------------------------------------------------------
-    def _score(self, scorer: str) -> None:
+    def _score(self, scorer: ScorerChoice) -> None:
         assert self.attempt_id is not None
         attempt_id = self.attempt_id
         token = self._next_token()

@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from tpm_coach.domain import DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
+from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.storage import AttemptRecord
 
 T = TypeVar("T")
@@ -95,5 +96,5 @@ class PracticeServices:
     new_live_transcriber: Callable[[Callable[[Transcript], None]], LiveTranscriber]
     transcribe_file: Callable[[Path], Transcript]
     delivery_metrics: Callable[[Transcript], DeliveryMetrics]
-    score_attempt: Callable[[int, str], ScoreResult]  # (attempt id, "auto" | "llm" | "offline")
+    score_attempt: Callable[[int, ScorerChoice], ScoreResult]
     load_history: Callable[[], list[AttemptRecord]]  # scored attempts, oldest first

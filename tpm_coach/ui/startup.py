@@ -17,7 +17,8 @@ from tpm_coach.errors import KnownError
 from tpm_coach.maintenance import DatabaseHealth, DatabaseState, check_database, restore_backup
 from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.recovery import FinishOutcome, finish_attempts, unfinished_attempt_ids
-from tpm_coach.practice.wiring import SpeechModel, attempts_for_worker
+from tpm_coach.practice.wiring import attempts_for_worker
+from tpm_coach.transcription.speech_model import SpeechModel
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.tasks import QtTaskRunner
 

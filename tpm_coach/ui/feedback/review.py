@@ -9,6 +9,7 @@ from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import KnownError
 from tpm_coach.practice.recovery import finish_attempt
 from tpm_coach.practice.wiring import attempts_for_worker
+from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.storage import AttemptRecord
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
@@ -72,7 +73,7 @@ class ReviewPage(QWidget):
         ]
         self.compare.setVisible(len(self._siblings) > 1)
 
-    def _finish(self, scorer: str) -> None:
+    def _finish(self, scorer: ScorerChoice) -> None:
         record = self.record
         if record is None:
             return

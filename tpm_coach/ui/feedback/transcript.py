@@ -10,7 +10,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from tpm_coach.domain import CriterionScore
-from tpm_coach.practice.evidence import evidence_spans
+from tpm_coach.scoring.evidence import evidence_spans
 
 # (highlight background, marker colour) per criterion, in rubric order.
 CRITERION_COLOURS: tuple[tuple[str, str], ...] = (

@@ -11,7 +11,7 @@ import pytest
 from tests.support.speech import librivox_clips, read_wav
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.errors import TranscriptionError
-from tpm_coach.practice.speech_process import ProcessEngine
+from tpm_coach.transcription.speech_process import ProcessEngine
 
 pytestmark = pytest.mark.slow
 
