@@ -97,9 +97,7 @@ class LlamaServer:
         """A server that crashed mid-test (a CPU fault in the native code, say) is reported as such, with its exit
         status and log tail, rather than as a client that could not reach it."""
         if self._process is not None and self._process.poll() is not None:
-            raise RuntimeError(
-                f"llama_cpp.server died with exit status {self._process.returncode}:\n{self.log_tail()}"
-            )
+            raise RuntimeError(f"llama_cpp.server died with exit status {self._process.returncode}:\n{self.log_tail()}")
 
     def stop(self) -> None:
         if self._process is None or self._process.poll() is not None:

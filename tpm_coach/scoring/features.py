@@ -12,23 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tpm_coach.domain import Criterion
-from tpm_coach.scoring.text import FILLERS, Sentence, normalised, split_sentences, stem
+from tpm_coach.language.fillers import FILLER_SOUND_WORDS
+from tpm_coach.language.lexicon import FUNCTION_WORDS, wordset
+from tpm_coach.language.sentences import Sentence, split_sentences
+from tpm_coach.language.tokens import normalised, stem
 
-
-def wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-FUNCTION_WORDS = wordset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers him his how i if in into is it its itself just me more most my no nor not now
-    of off on once only or other our ours out over own same she should so some such than that the their
-    theirs them then there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would you your yours us also next every one ill id ive im
-    were weve wed were its thats whats lets dont didnt wasnt werent cant couldnt wouldnt shouldnt isnt
-    arent"""
-)
 _VERB_CUES = wordset(
     """is are was were be been am have has had do does did will would can could should may might must
     get got make made take took go went say said know knew think thought see saw want wanted need needed
@@ -56,7 +44,7 @@ def tokens(text: str) -> list[str]:
 
 
 def content_stems(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text) if t not in FUNCTION_WORDS and t not in FILLERS]
+    return [stem(t) for t in tokens(text) if t not in FUNCTION_WORDS and t not in FILLER_SOUND_WORDS]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from tpm_coach.domain import (
     QuestionKind,
     ScoreResult,
     StarCheck,
+    Transcript,
 )
+from tpm_coach.language import Sentence, compute_delivery_metrics
 from tpm_coach.scoring.features import (
     AnswerShape,
     SentenceInfo,
@@ -29,7 +31,7 @@ from tpm_coach.scoring.features import (
 )
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.scoring.specifics import Specificity, measure_specificity, signposting, star_parts
-from tpm_coach.scoring.text import Sentence, ensure_answer_present, filler_count, hedge_count
+from tpm_coach.scoring.text import ensure_answer_present
 
 MODEL_NAME = "offline-heuristic-v1"
 METHOD_VERSION = "offline-heuristic-v1"
@@ -70,7 +72,7 @@ class OfflineScorer:
         ]
         cap, cap_notes = _cap(scale.min, scale.max, shape, sentences)
         notes += cap_notes
-        delivery_penalty, delivery_note = _delivery_penalty(transcript, metrics, shape.words)
+        delivery_penalty, delivery_note = _delivery_penalty(transcript, metrics)
         if delivery_note:
             notes.append(delivery_note)
 
@@ -148,17 +150,16 @@ def _cap(low: int, high: int, shape: AnswerShape, sentences: list[SentenceInfo])
     return cap, notes
 
 
-def _delivery_penalty(text: str, metrics: DeliveryMetrics | None, word_total: int) -> tuple[bool, str]:
-    if metrics is not None and metrics.word_count:
-        words, fillers, hedges = metrics.word_count, metrics.filler_count, metrics.hedge_count
-    else:
-        words, fillers, hedges = word_total, filler_count(text), hedge_count(text)
-    per_100 = 100 / max(1, words)
-    filler_rate, hedge_rate = fillers * per_100, hedges * per_100
+def _delivery_penalty(text: str, metrics: DeliveryMetrics | None) -> tuple[bool, str]:
+    """Fillers and hedges from the recording's metrics, or counted the same way in a typed answer's text."""
+    if metrics is None or not metrics.word_count:
+        metrics = compute_delivery_metrics(Transcript(text=text))
+    per_100 = 100 / max(1, metrics.word_count)
+    filler_rate, hedge_rate = metrics.filler_count * per_100, metrics.hedge_count * per_100
     if filler_rate > FILLERS_PER_100_LIMIT or hedge_rate > HEDGES_PER_100_LIMIT:
         return True, (
-            f"Delivery: {filler_rate:.0f} fillers and {hedge_rate:.0f} hedges per 100 words lowered the "
-            "communication scores by one point."
+            f"Delivery: {metrics.filler_count} fillers and {metrics.hedge_count} hedges in {metrics.word_count} "
+            f"words ({filler_rate:.0f} and {hedge_rate:.0f} per 100) lowered the communication scores by one point."
         )
     return False, ""
 

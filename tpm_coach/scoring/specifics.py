@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tpm_coach.scoring.features import SentenceInfo, tokens, wordset
-from tpm_coach.scoring.text import Sentence
+from tpm_coach.language.lexicon import wordset
+from tpm_coach.language.numbers import is_number
+from tpm_coach.language.sentences import Sentence
+from tpm_coach.scoring.features import SentenceInfo, tokens
 
 # -- specificity -----------------------------------------------------------------------------------
-_NUMBER_WORDS = wordset(
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty "
-    "hundred thousand million billion half quarter dozen"
-)
 _MONTHS = wordset(
     "january february march april may june july august september october november december q1 q2 q3 q4 "
     "monday tuesday wednesday thursday friday"
@@ -94,7 +92,7 @@ def measure_specificity(sentences: list[SentenceInfo]) -> Specificity:
         before = spec.markers
         spec.words += len(toks)
         for i, t in enumerate(toks):
-            if t.isdigit() or any(ch.isdigit() for ch in t) or t in _NUMBER_WORDS:
+            if is_number(t) and t != "one":  # "one of the teams" is not a figure
                 nxt = toks[i + 1] if i + 1 < len(toks) else ""
                 if nxt in _DURATION_UNITS:
                     spec.durations += 1
