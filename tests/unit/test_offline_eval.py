@@ -75,7 +75,7 @@ def test_eval_fails_below_the_minimum_accuracy(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "FAIL lead-001-influence-without-authority" in result.stdout
-    assert "offline ordering accuracy 50% is below 100%" in result.stderr
+    assert "offline ordering accuracy 50% is below 95%" in result.stderr
     assert tpm("eval", str(swapped), "--min-accuracy", "0.5").returncode == 0
 
 
