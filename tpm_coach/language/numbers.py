@@ -20,5 +20,5 @@ def spell_number(value: int) -> list[str]:
 
 
 def is_number(word: str) -> bool:
-    """A figure ("40", "1,200", "2.5", "q3") or a number word ("ten", "half")."""
-    return any(ch.isdigit() for ch in word) or word in NUMBER_WORDS
+    """A figure ("40", "1,200", "2.5", "q3") or number words ("ten", "half", "forty-eight")."""
+    return any(ch.isdigit() for ch in word) or all(part in NUMBER_WORDS for part in word.split("-"))

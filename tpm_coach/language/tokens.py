@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from tpm_coach.language.lexicon import wordlist
 
-# A word keeps inner apostrophes ("don't") and a number keeps its separators ("1,200", "2.5").
-_WORD_RE = re.compile(r"(?:\d+(?:[.,]\d+)+|[^\W_]+)(?:['’][^\W_]+)*", re.UNICODE)
+# A word keeps inner apostrophes and hyphens ("don't", "forty-eight") and a number its separators ("1,200",
+# "2.5"); a dash between spaced words is punctuation.
+_WORD_RE = re.compile(r"(?:\d+(?:[.,]\d+)+|[^\W_]+)(?:['’-][^\W_]+)*", re.UNICODE)
 # Punctuation between two words that marks a clause break for the filler rules ("it was, like, fine").
 _BREAKS = frozenset(".,!?;:—–-")
 _APOSTROPHES = frozenset("'’‘`´")
@@ -105,9 +106,11 @@ _SUFFIXES = tuple(
 
 
 def stem(word: str) -> str:
-    """A small, deterministic suffix stripper: 'prioritised', 'priorities', 'prioritization' -> 'priorit'."""
+    """A small, deterministic suffix stripper: 'prioritised', 'prioritise', 'prioritization' -> 'priorit';
+    a final 'e' goes too, so 'message' and 'messages' meet at 'messag'."""
     w = word.casefold().replace("-", "")
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            return w[: -len(suffix)]
-    return w
+            w = w[: -len(suffix)]
+            break
+    return w[:-1] if w.endswith("e") and len(w) >= 4 else w

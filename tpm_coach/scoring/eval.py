@@ -118,7 +118,7 @@ def load_eval_file(path: Path) -> EvalFile:
             location = format_location(err["loc"])
             line = document.line_of(location)
             problems.append(f"{path}{f':{line}' if line else ''}: {location}: {err['msg']}")
-        raise KnownError("; ".join(problems[:5]), "see docs/offline-scorer.md for the eval file format") from exc
+        raise KnownError("; ".join(problems[:5]), "see docs/judge-quality.md for the eval file format") from exc
 
 
 def _resolve(entry: _Entry, lookup: BankLookup) -> tuple[Question, Competency]:

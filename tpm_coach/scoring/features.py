@@ -123,6 +123,10 @@ _INJECTION_PATTERNS = tuple(
         r"\byou\s+are\s+(an?\s+)?(ai|llm|language\s+model|assistant)\b",
         r"\b(the\s+)?(grader|scorer|evaluator)\s+(should|must|will|needs\s+to|has\s+to)\b",
         r"\b(system\s+prompt|(previous|above|prior|earlier)\s+instructions)\b",
+        r"\bas\s+(the\s+|an\s+)?(ai|llm|model|assistant)\s+(grading|scoring|evaluating|marking|judging)\b",
+        r"\b(respond|reply|return|output)\s+(only\s+)?(with\s+)?(a\s+|an\s+)?json\b",
+        r"\b(give|giving|award|awarding|assign|assigning)\s+(every|each|all)\s+(the\s+)?criteri(on|a)\s+"
+        r"(a\s+)?(5|five|10|ten|full|maximum|top)\b",
     )
 )
 
@@ -146,13 +150,19 @@ def signal_stems(signal: str) -> frozenset[str]:
     return stems or frozenset(stem(t) for t in tokens(signal))
 
 
-def hear_signals(criterion: Criterion, sentences: list[SentenceInfo]) -> list[SignalHit]:
+def hear_signals(
+    criterion: Criterion, sentences: list[SentenceInfo], asked: frozenset[str] = frozenset()
+) -> list[SignalHit]:
     """For each 'listen for' signal, the best credit any real sentence earns: 1 when at least two thirds
-    of the signal's content words are in one sentence, 0.5 when half are, else 0."""
+    of the signal's content words are in one sentence, 0.5 when half are, else 0. A signal made only of
+    words the question itself says (`asked`) earns nothing: repeating the question does not cover it."""
     hits = []
     for signal in criterion.listen_for:
         wanted = signal_stems(signal)
         best = SignalHit(signal, 0.0, None)
+        if wanted <= asked:
+            hits.append(best)
+            continue
         for info in sentences:
             if not info.is_real:
                 continue
@@ -189,7 +199,8 @@ class AnswerShape:
 
     @property
     def looks_non_english(self) -> bool:
-        return self.words >= 12 and self.english_ratio < 0.15
+        """Almost no English grammar words, and not because it is a list of the rubric's own (English) terms."""
+        return self.words >= 12 and self.english_ratio < 0.15 and self.rubric_density <= 0.5
 
 
 def answer_shape(text: str, sentences: list[SentenceInfo], rubric_stems: frozenset[str]) -> AnswerShape:
@@ -214,12 +225,12 @@ def analyse(text: str) -> list[SentenceInfo]:
 
 
 def length_factor(real_words: int) -> float:
-    """0..1 for how fully developed the answer is: nothing under 30 words, full from 150 to 450 words,
+    """0..1 for how fully developed the answer is: nothing up to 20 words, full from 150 to 450 words,
     then easing to 0.6 at 900 words and beyond, because rambling buries the point."""
-    if real_words <= 30:
+    if real_words <= 20:
         return 0.0
     if real_words < 150:
-        return (real_words - 30) / 120
+        return (real_words - 20) / 130
     if real_words <= 450:
         return 1.0
     return max(0.6, 1.0 - 0.4 * (real_words - 450) / 450)
