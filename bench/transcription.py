@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support.speech import espeak_answer, have_espeak
 from tpm_coach.config import TranscriptionSettings
+from tpm_coach.language.wer import word_errors
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine
 from tpm_coach.transcription.incremental import IncrementalTranscriber
 from tpm_coach.transcription.pauses import SileroSpeechDetector
-from tpm_coach.transcription.wer import word_errors
 
 BUDGET_S = 1.0
 BLOCK_S = 0.1

@@ -18,10 +18,10 @@ from tpm_coach.audio.loader import load_audio
 from tpm_coach.audio.recovery import recover_interrupted_attempts
 from tpm_coach.audio.wav import repair_wav
 from tpm_coach.domain.attempt import AttemptStatus
+from tpm_coach.language.wer import normalize
 from tpm_coach.paths import DataPaths
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 from tpm_coach.transcription.engine import TranscriptionEngine
-from tpm_coach.transcription.wer import normalize
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow, pytest.mark.usefixtures("need_librivox")]
 

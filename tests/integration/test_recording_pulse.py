@@ -16,9 +16,9 @@ from tpm_coach.audio.devices import list_input_devices, resolve_input_device
 from tpm_coach.audio.loader import load_audio
 from tpm_coach.audio.recorder import Recorder, RecordingResult, StopReason
 from tpm_coach.errors import AudioDeviceError, KnownError, StorageError
+from tpm_coach.language.wer import word_errors
 from tpm_coach.transcription.engine import TranscriptionEngine
 from tpm_coach.transcription.incremental import IncrementalTranscriber
-from tpm_coach.transcription.wer import word_errors
 
 pytestmark = [pytest.mark.audio, pytest.mark.usefixtures("need_librivox")]
 

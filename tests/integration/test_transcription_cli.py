@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.support.speech import librivox_clips, read_wav, write_wav
-from tpm_coach.transcription.wer import wer
+from tpm_coach.language.wer import wer
 
 
 def tpm(*args: str) -> subprocess.CompletedProcess[str]:

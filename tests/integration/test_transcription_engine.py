@@ -11,10 +11,10 @@ from tests.support.speech import espeak_answer, librivox_clips, silence
 from tpm_coach.audio.loader import load_audio
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.errors import TranscriptionError
+from tpm_coach.language.wer import word_errors
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import TranscriptionEngine
 from tpm_coach.transcription.engine_faster_whisper import FasterWhisperEngine
-from tpm_coach.transcription.wer import word_errors
 
 # Measured with tiny.en int8: 0.00-0.25 per clip (the 8-word clip loses "ill disposed"), 0.07 over all
 # five (5 errors in 72 words). A decoding or audio-path fault gives far more.

@@ -11,10 +11,10 @@ from tests.support.speech import espeak_answer, librivox_answer
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.domain.attempt import Transcript
 from tpm_coach.errors import TranscriptionError
+from tpm_coach.language.wer import word_errors
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine
 from tpm_coach.transcription.incremental import IncrementalTranscriber
-from tpm_coach.transcription.wer import word_errors
 
 BLOCK = SAMPLE_RATE // 10
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tpm_coach.domain.attempt import Transcript, Word
-from tpm_coach.transcription.metrics import compute_delivery_metrics, find_fillers, find_hedges
+from tpm_coach.language import compute_delivery_metrics, find_fillers, find_hedges
 
 
 def timed(text: str, *, gap_after: dict[int, float] | None = None, step: float = 0.4) -> Transcript:

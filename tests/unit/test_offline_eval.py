@@ -1,4 +1,4 @@
-"""`tpm-coach eval` on the labelled answers: the offline scorer orders every pair, and the command's contract."""
+"""`tpm-coach eval` on the labelled answers: the offline scorer meets its targets, and the command's contract."""
 
 from __future__ import annotations
 
@@ -37,18 +37,42 @@ def tpm(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_offline_scorer_orders_every_labelled_pair() -> None:
-    result = tpm("eval", str(EVAL_DIR), "--scorer", "offline", "--json")
+def test_offline_scorer_meets_its_targets_on_the_labelled_set() -> None:
+    result = tpm("eval", str(EVAL_DIR), "--scorer", "offline", "--repeat", "2", "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     (report,) = json.loads(result.stdout)["reports"]
     assert report["scorer"] == "offline"
-    assert report["accuracy"] == 1.0, [p for p in report["pair_results"] if not p["correct"]]
-    assert report["pairs"] >= len(SKILLS) * 2 + len(ADVERSARIAL)
+    assert report["accuracy"] >= 0.95, [p for p in report["pair_results"] if not p["correct"]]
+    assert report["highest"]["off-topic"] <= 1.5
+    assert max(report["highest"].values()) < min(a["score"] for a in report["answer_results"] if a["level"] == 3)
+    assert report["spearman"] >= 0.85
     assert report["max_spread"] == 0.0  # deterministic
-    assert all(len(r["scores"]) >= 2 for r in report["repeat_results"])
+    assert all(len(a["scores"]) == 2 for a in report["answer_results"])
+    assert 0 < report["evidence_share"] <= 1
+    # An offline score carries no reply, latency or tokens to measure.
+    assert report["first_try_valid"] is None
+    assert report["latency_ms"] == {"p50": None, "p95": None}
+    assert report["tokens_per_score"] is None
 
 
-def test_labelled_answers_cover_every_skill_and_the_adversarial_cases() -> None:
+def test_labelled_answers_cover_every_skill_level_and_trap() -> None:
+    bank = load_bank(default_bank_path())
+    competency_of = {q.id: q.competency for q in bank.questions}
+    answers = [a for path in eval_files([EVAL_DIR]) for a in load_eval_file(path).answers]
+    graded = Counter((competency_of[a.question or ""], a.level) for a in answers if a.category == "genuine")
+    assert graded == {(skill, level): 2 for skill in SKILLS for level in (1, 2, 3, 4)}
+    traps = Counter(a.category for a in answers if a.category != "genuine")
+    assert traps["off-topic"] >= len(SKILLS)
+    assert traps["keyword-salad"] >= 3
+    assert traps["injection"] >= 3
+    # Every trap answers a question that also has graded answers, so it is ranked against them.
+    graded_questions = {a.question for a in answers if a.category == "genuine"}
+    assert {a.question for a in answers if a.category != "genuine"} <= graded_questions
+    ids = [a.id for a in answers]
+    assert len(set(ids)) == len(ids)
+
+
+def test_labelled_pairs_cover_every_skill_and_the_adversarial_cases() -> None:
     bank = load_bank(default_bank_path())
     competency_of = {q.id: q.competency for q in bank.questions}
     by_file = {path.stem: load_eval_file(path).pairs for path in eval_files([EVAL_DIR])}
@@ -75,7 +99,7 @@ def test_eval_fails_below_the_minimum_accuracy(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "FAIL lead-001-influence-without-authority" in result.stdout
-    assert "offline ordering accuracy 50% is below 100%" in result.stderr
+    assert "offline ordering accuracy 50% is below 95%" in result.stderr
     assert tpm("eval", str(swapped), "--min-accuracy", "0.5").returncode == 0
 
 

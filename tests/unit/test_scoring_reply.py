@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from tpm_coach.banks import load_bank
 from tpm_coach.domain import Bank, Competency, CriterionScore
 from tpm_coach.errors import EmptyAnswerError
+from tpm_coach.language.sentences import split_sentences
+from tpm_coach.language.tokens import normalise, normalised
 from tpm_coach.paths import default_bank_path, prompts_dir
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.scoring.prompts import build_scoring_prompt, load_template
 from tpm_coach.scoring.reply import InvalidReply, ReplyLimits, parse_reply, reply_json_schema, verified_criteria
-from tpm_coach.scoring.text import ensure_answer_present, find_quote_parts, normalise, normalised, split_sentences
+from tpm_coach.scoring.text import ensure_answer_present, find_quote_parts
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tpm_coach.transcription.wer import normalize, number_words, wer, word_errors
+from tpm_coach.language.numbers import spell_number
+from tpm_coach.language.wer import normalize, wer, word_errors
 
 
 def test_normalisation_ignores_case_punctuation_numbers_and_abbreviations() -> None:
@@ -31,10 +32,10 @@ def test_normalisation_ignores_case_punctuation_numbers_and_abbreviations() -> N
     assert wer("and mister john dashwood had", "And Mr. John Dashwood had.") == 0.0
 
 
-def test_number_words() -> None:
-    assert number_words(0) == ["zero"]
-    assert number_words(115) == ["one", "hundred", "fifteen"]
-    assert number_words(2024) == ["two", "thousand", "twenty", "four"]
+def test_spell_number() -> None:
+    assert spell_number(0) == ["zero"]
+    assert spell_number(115) == ["one", "hundred", "fifteen"]
+    assert spell_number(2024) == ["two", "thousand", "twenty", "four"]
 
 
 def test_error_kinds_are_counted() -> None:

@@ -12,12 +12,14 @@ from tpm_coach.cli.common import context
 from tpm_coach.domain import Competency, CriterionScore, Question, QuestionKind, ScoreResult
 from tpm_coach.errors import KnownError
 from tpm_coach.scoring.base import Scorer, adhoc_question
-from tpm_coach.scoring.eval import eval_files, format_report, load_eval_file, run_eval
+from tpm_coach.scoring.eval import eval_files, load_eval_file, run_eval
+from tpm_coach.scoring.eval_report import ScorerReport, format_report
 from tpm_coach.scoring.factory import build_scorer, resolve_choice
 
-# An LLM judges differently from run to run and may fairly disagree on a close pair; the offline
-# scorer is deterministic and must order every labelled pair.
-DEFAULT_MIN_ACCURACY = {"offline": 1.0, "llm": 0.8}
+# An LLM judges differently from run to run and may fairly disagree on a close pair; the offline scorer is
+# deterministic and is held to the targets in docs/judge-quality.md.
+DEFAULT_MIN_ACCURACY = {"offline": 0.95, "llm": 0.8}
+DEFAULT_MAX_OFF_TOPIC = {"offline": 1.5, "llm": None}
 _MAX_TRANSCRIPT_BYTES = 1_000_000
 
 
@@ -56,10 +58,12 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser(
         "eval",
-        help="check a scorer on labelled answers: ordering accuracy and spread",
-        description="Score labelled answer pairs (the stronger must outscore the weaker) and repeated "
-        "answers, and report pairwise ordering accuracy and score spread per scorer. Exit 1 when accuracy "
-        "is below --min-accuracy.",
+        help="measure a scorer on labelled answers: ordering, Spearman, repeatability, evidence, latency",
+        description="Score labelled answers, pairs (the stronger must outscore the weaker) and repeated answers, "
+        "and report per scorer: pairwise ordering accuracy, Spearman correlation with the labels, repeatability "
+        "(max-min over repeated scores), the share of criteria with verified evidence, first-try valid replies, "
+        "latency p50/p95 and tokens. Exit 1 when accuracy is below --min-accuracy or an off-topic answer scores "
+        "above --max-off-topic.",
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="eval YAML files or folders of them")
     p.add_argument(
@@ -70,14 +74,28 @@ def register(subparsers: Any) -> None:
         help="scorer to check (repeatable); default: offline",
     )
     p.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="score every labelled answer N times, for repeatability (default 1)",
+    )
+    p.add_argument(
         "--min-accuracy",
         type=float,
         default=None,
         metavar="X",
-        help="lowest acceptable accuracy, 0-1 (default: 1.0 offline, 0.8 llm)",
+        help="lowest acceptable ordering accuracy, 0-1 (default: 0.95 offline, 0.8 llm)",
+    )
+    p.add_argument(
+        "--max-off-topic",
+        type=float,
+        default=None,
+        metavar="X",
+        help="highest acceptable overall score of an off-topic answer (default: 1.5 offline, not checked for llm)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=_eval)
+    p.set_defaults(handler=_eval, parser=p)
 
 
 def _read_transcript(path: Path) -> str:
@@ -192,20 +210,20 @@ def _criterion_lines(c: CriterionScore, name: str, top: int) -> list[str]:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if not 1 <= args.repeat <= 50:
+        args.parser.error("--repeat must be between 1 and 50")
     files = [load_eval_file(path) for path in eval_files(args.files)]
     ctx = context()
     try:
         scorers: dict[str, Scorer] = {}
         for name in dict.fromkeys(args.scorer or ["offline"]):
             scorers[resolve_choice(name, ctx.settings.llm)] = build_scorer(name, ctx.settings.llm)
-        reports = run_eval(files, ctx.banks, scorers)
+        # An LLM takes minutes per answer on a laptop: say what is being scored.
+        progress = (lambda line: print(line, file=sys.stderr, flush=True)) if "llm" in scorers else None
+        reports = run_eval(files, ctx.banks, scorers, repeat=args.repeat, progress=progress)
     finally:
         ctx.close()
-    failed = []
-    for report in reports:
-        floor = args.min_accuracy if args.min_accuracy is not None else DEFAULT_MIN_ACCURACY[report.scorer]
-        if report.accuracy is not None and report.accuracy < floor:
-            failed.append(f"{report.scorer} ordering accuracy {report.accuracy:.0%} is below {floor:.0%}")
+    failed = [problem for report in reports for problem in _below_target(report, args)]
     if args.json:
         print(json.dumps({"reports": [r.as_dict() for r in reports], "failures": failed}, indent=2))
     else:
@@ -213,3 +231,15 @@ def _eval(args: argparse.Namespace) -> int:
         for line in failed:
             print(line, file=sys.stderr)
     return 1 if failed else 0
+
+
+def _below_target(report: ScorerReport, args: argparse.Namespace) -> list[str]:
+    problems = []
+    floor = args.min_accuracy if args.min_accuracy is not None else DEFAULT_MIN_ACCURACY[report.scorer]
+    if report.accuracy is not None and report.accuracy < floor:
+        problems.append(f"{report.scorer} ordering accuracy {report.accuracy:.0%} is below {floor:.0%}")
+    ceiling = args.max_off_topic if args.max_off_topic is not None else DEFAULT_MAX_OFF_TOPIC[report.scorer]
+    highest = report.highest("off-topic")
+    if ceiling is not None and highest is not None and highest > ceiling:
+        problems.append(f"{report.scorer} scored an off-topic answer {highest:.2f}, above {ceiling:.2f}")
+    return problems

@@ -10,9 +10,9 @@ from typing import Any
 
 from tpm_coach.audio.loader import load_audio
 from tpm_coach.config import load_settings
+from tpm_coach.language import compute_delivery_metrics
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE
-from tpm_coach.transcription.metrics import compute_delivery_metrics
 from tpm_coach.transcription.models import DownloadProgress
 
 

@@ -87,7 +87,7 @@ def build_services(
         return speech.engine().transcribe(load_audio(path))
 
     def delivery_metrics(transcript: Transcript) -> DeliveryMetrics:
-        from tpm_coach.transcription.metrics import compute_delivery_metrics
+        from tpm_coach.language import compute_delivery_metrics
 
         return compute_delivery_metrics(transcript)
 

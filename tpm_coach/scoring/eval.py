@@ -1,17 +1,19 @@
-"""Checking scorers against labelled answers: pairwise ordering accuracy and score spread over repeats.
+"""Checking a scorer (the judge) against labelled answers: the eval file format, and running a scorer over it.
 
-An eval file (YAML) has `pairs` (a stronger and a weaker answer to one question: the stronger must score
-higher) and `repeats` (one answer scored `times` times: how much does the score move?). A question is
-given by `question: <id>` or by `question_text` with `competency` (and optionally `kind`).
+An eval file (YAML) may hold
+- `answers`: answers graded by people (`level`, higher is better; `category` marks off-topic, keyword-salad
+  and prompt-injection traps). Every two answers to the same question with different levels form a pair.
+- `pairs`: a `stronger` and a `weaker` answer to one question; the stronger must score higher.
+- `repeats`: one answer scored `times` times, to see how much the score moves.
+A question is given by `question: <id>` or by `question_text` with `competency` (and optionally `kind`).
+eval_report.py turns the scores into the judge's measures.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -19,9 +21,11 @@ from tpm_coach.banks.yaml_source import YamlSourceError, format_location, read_y
 from tpm_coach.domain import Competency, Question, QuestionKind
 from tpm_coach.errors import KnownError, ScoringError
 from tpm_coach.scoring.base import Scorer, adhoc_question
+from tpm_coach.scoring.eval_report import AnswerOutcome, PairOutcome, RepeatOutcome, Run, ScorerReport
 
 # Pairs an LLM may fairly order the other way are limited to named scorers with `scorers: [offline]`.
 SCORER_NAMES = ("offline", "llm")
+Category = Literal["genuine", "off-topic", "keyword-salad", "injection"]
 
 
 class BankLookup(Protocol):
@@ -55,6 +59,19 @@ class _Entry(BaseModel):
     def applies_to(self, scorer: str) -> bool:
         return self.scorers is None or scorer in self.scorers
 
+    @property
+    def question_key(self) -> tuple[str, str]:
+        """Answers with the same key answer the same question and are compared with each other."""
+        if self.question is not None:
+            return ("id", self.question)
+        return (self.competency or "", self.question_text or "")
+
+
+class EvalAnswer(_Entry):
+    answer: str = Field(min_length=1)
+    level: int = Field(ge=0, le=10, description="The grade people gave the answer; higher is better.")
+    category: Category = "genuine"
+
 
 class EvalPair(_Entry):
     stronger: str = Field(min_length=1)
@@ -69,6 +86,7 @@ class EvalRepeat(_Entry):
 class EvalFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    answers: list[EvalAnswer] = Field(default_factory=list)
     pairs: list[EvalPair] = Field(default_factory=list)
     repeats: list[EvalRepeat] = Field(default_factory=list)
 
@@ -100,71 +118,7 @@ def load_eval_file(path: Path) -> EvalFile:
             location = format_location(err["loc"])
             line = document.line_of(location)
             problems.append(f"{path}{f':{line}' if line else ''}: {location}: {err['msg']}")
-        raise KnownError("; ".join(problems[:5]), "see docs/offline-scorer.md for the eval file format") from exc
-
-
-@dataclass(frozen=True)
-class PairOutcome:
-    id: str
-    stronger: float | None
-    weaker: float | None
-    error: str = ""
-
-    @property
-    def correct(self) -> bool:
-        return self.stronger is not None and self.weaker is not None and self.stronger > self.weaker
-
-
-@dataclass(frozen=True)
-class RepeatOutcome:
-    id: str
-    scores: list[float]
-    error: str = ""
-
-    @property
-    def spread(self) -> float:
-        return round(max(self.scores) - min(self.scores), 3) if self.scores else 0.0
-
-    @property
-    def stdev(self) -> float:
-        return round(statistics.pstdev(self.scores), 3) if len(self.scores) > 1 else 0.0
-
-
-@dataclass
-class ScorerReport:
-    scorer: str
-    pairs: list[PairOutcome] = field(default_factory=list)
-    repeats: list[RepeatOutcome] = field(default_factory=list)
-
-    @property
-    def accuracy(self) -> float | None:
-        return sum(p.correct for p in self.pairs) / len(self.pairs) if self.pairs else None
-
-    @property
-    def max_spread(self) -> float:
-        return max((r.spread for r in self.repeats), default=0.0)
-
-    @property
-    def mean_stdev(self) -> float:
-        return round(statistics.fmean(r.stdev for r in self.repeats), 3) if self.repeats else 0.0
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "scorer": self.scorer,
-            "pairs": len(self.pairs),
-            "correct": sum(p.correct for p in self.pairs),
-            "accuracy": self.accuracy,
-            "max_spread": self.max_spread,
-            "mean_stdev": self.mean_stdev,
-            "pair_results": [
-                {"id": p.id, "stronger": p.stronger, "weaker": p.weaker, "correct": p.correct, "error": p.error}
-                for p in self.pairs
-            ],
-            "repeat_results": [
-                {"id": r.id, "scores": r.scores, "spread": r.spread, "stdev": r.stdev, "error": r.error}
-                for r in self.repeats
-            ],
-        }
+        raise KnownError("; ".join(problems[:5]), "see docs/judge-quality.md for the eval file format") from exc
 
 
 def _resolve(entry: _Entry, lookup: BankLookup) -> tuple[Question, Competency]:
@@ -175,57 +129,56 @@ def _resolve(entry: _Entry, lookup: BankLookup) -> tuple[Question, Competency]:
     return adhoc_question(entry.question_text or "", competency, entry.kind), competency
 
 
-def run_eval(files: Iterable[EvalFile], lookup: BankLookup, scorers: Mapping[str, Scorer]) -> list[ScorerReport]:
-    """Score every labelled answer with every scorer. Questions are resolved first, so an unknown id stops
-    the run before any (possibly slow) scoring starts; a scoring failure counts against the scorer."""
-    resolved_pairs = []
-    resolved_repeats = []
+def run_eval(
+    files: Iterable[EvalFile],
+    lookup: BankLookup,
+    scorers: Mapping[str, Scorer],
+    *,
+    repeat: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> list[ScorerReport]:
+    """Score every labelled answer (`repeat` times each), pair and repeated answer with every scorer.
+    Questions are resolved first, so an unknown id stops the run before any (possibly slow) scoring starts;
+    a scoring failure counts against the scorer."""
+    answers, pairs, repeats = [], [], []
     for data in files:
-        resolved_pairs += [(p, *_resolve(p, lookup)) for p in data.pairs]
-        resolved_repeats += [(r, *_resolve(r, lookup)) for r in data.repeats]
+        answers += [(a, *_resolve(a, lookup)) for a in data.answers]
+        pairs += [(p, *_resolve(p, lookup)) for p in data.pairs]
+        repeats += [(r, *_resolve(r, lookup)) for r in data.repeats]
     reports = []
     for name, scorer in scorers.items():
-        report = ScorerReport(name)
-        for pair, question, competency in resolved_pairs:
-            if not pair.applies_to(name):
-                continue
-            try:
-                strong = scorer.score(question, competency, pair.stronger).overall
-                weak = scorer.score(question, competency, pair.weaker).overall
-            except ScoringError as exc:
-                report.pairs.append(PairOutcome(pair.id, None, None, str(exc)))
-                continue
-            report.pairs.append(PairOutcome(pair.id, strong, weak))
-        for repeat, question, competency in resolved_repeats:
-            if not repeat.applies_to(name):
-                continue
-            scores: list[float] = []
-            error = ""
-            for _ in range(repeat.times):
-                try:
-                    scores.append(scorer.score(question, competency, repeat.answer).overall)
-                except ScoringError as exc:
-                    error = str(exc)
-            report.repeats.append(RepeatOutcome(repeat.id, scores, error))
+        report = ScorerReport(name, repeat=repeat)
+        for answer, question, competency in answers:
+            if answer.applies_to(name):
+                if progress:
+                    progress(f"{name}: {answer.id}")
+                runs, error = _score(scorer, question, competency, answer.answer, repeat)
+                report.answers.append(
+                    AnswerOutcome(answer.id, answer.question_key, answer.level, answer.category, runs, error)
+                )
+        for pair, question, competency in pairs:
+            if pair.applies_to(name):
+                if progress:
+                    progress(f"{name}: {pair.id}")
+                strong, strong_error = _score(scorer, question, competency, pair.stronger, 1)
+                weak, weak_error = _score(scorer, question, competency, pair.weaker, 1)
+                report.pairs.append(PairOutcome(pair.id, strong, weak, strong_error or weak_error))
+        for entry, question, competency in repeats:
+            if entry.applies_to(name):
+                if progress:
+                    progress(f"{name}: {entry.id}")
+                runs, error = _score(scorer, question, competency, entry.answer, entry.times)
+                report.repeats.append(RepeatOutcome(entry.id, runs, error))
         reports.append(report)
     return reports
 
 
-def format_report(reports: list[ScorerReport]) -> str:
-    lines = []
-    for report in reports:
-        accuracy = "n/a" if report.accuracy is None else f"{report.accuracy:.0%}"
-        correct = sum(p.correct for p in report.pairs)
-        lines.append(
-            f"{report.scorer}: ordering accuracy {accuracy} ({correct}/{len(report.pairs)} pairs), "
-            f"max spread {report.max_spread:.2f}, mean stdev {report.mean_stdev:.3f} "
-            f"over {len(report.repeats)} repeated answers"
-        )
-        for p in report.pairs:
-            mark = "ok  " if p.correct else "FAIL"
-            detail = p.error or f"{p.stronger:.2f} {'>' if p.correct else '<='} {p.weaker:.2f}"
-            lines.append(f"  {mark} {p.id}: {detail}")
-        for r in report.repeats:
-            shown = ", ".join(f"{s:.2f}" for s in r.scores)
-            lines.append(f"  repeat {r.id}: [{shown}] spread {r.spread:.2f}" + (f" ({r.error})" if r.error else ""))
-    return "\n".join(lines) + "\n"
+def _score(scorer: Scorer, question: Question, competency: Competency, text: str, times: int) -> tuple[list[Run], str]:
+    runs: list[Run] = []
+    error = ""
+    for _ in range(times):
+        try:
+            runs.append(Run.of(scorer.score(question, competency, text), text))
+        except ScoringError as exc:
+            error = str(exc)
+    return runs, error

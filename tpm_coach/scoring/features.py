@@ -12,23 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tpm_coach.domain import Criterion
-from tpm_coach.scoring.text import FILLERS, Sentence, normalised, split_sentences, stem
+from tpm_coach.language.fillers import FILLER_SOUND_WORDS
+from tpm_coach.language.lexicon import FUNCTION_WORDS, wordset
+from tpm_coach.language.sentences import Sentence, split_sentences
+from tpm_coach.language.tokens import normalised, stem
 
-
-def wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-FUNCTION_WORDS = wordset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers him his how i if in into is it its itself just me more most my no nor not now
-    of off on once only or other our ours out over own same she should so some such than that the their
-    theirs them then there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would you your yours us also next every one ill id ive im
-    were weve wed were its thats whats lets dont didnt wasnt werent cant couldnt wouldnt shouldnt isnt
-    arent"""
-)
 _VERB_CUES = wordset(
     """is are was were be been am have has had do does did will would can could should may might must
     get got make made take took go went say said know knew think thought see saw want wanted need needed
@@ -56,7 +44,7 @@ def tokens(text: str) -> list[str]:
 
 
 def content_stems(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text) if t not in FUNCTION_WORDS and t not in FILLERS]
+    return [stem(t) for t in tokens(text) if t not in FUNCTION_WORDS and t not in FILLER_SOUND_WORDS]
 
 
 @dataclass(frozen=True)
@@ -135,6 +123,10 @@ _INJECTION_PATTERNS = tuple(
         r"\byou\s+are\s+(an?\s+)?(ai|llm|language\s+model|assistant)\b",
         r"\b(the\s+)?(grader|scorer|evaluator)\s+(should|must|will|needs\s+to|has\s+to)\b",
         r"\b(system\s+prompt|(previous|above|prior|earlier)\s+instructions)\b",
+        r"\bas\s+(the\s+|an\s+)?(ai|llm|model|assistant)\s+(grading|scoring|evaluating|marking|judging)\b",
+        r"\b(respond|reply|return|output)\s+(only\s+)?(with\s+)?(a\s+|an\s+)?json\b",
+        r"\b(give|giving|award|awarding|assign|assigning)\s+(every|each|all)\s+(the\s+)?criteri(on|a)\s+"
+        r"(a\s+)?(5|five|10|ten|full|maximum|top)\b",
     )
 )
 
@@ -158,13 +150,19 @@ def signal_stems(signal: str) -> frozenset[str]:
     return stems or frozenset(stem(t) for t in tokens(signal))
 
 
-def hear_signals(criterion: Criterion, sentences: list[SentenceInfo]) -> list[SignalHit]:
+def hear_signals(
+    criterion: Criterion, sentences: list[SentenceInfo], asked: frozenset[str] = frozenset()
+) -> list[SignalHit]:
     """For each 'listen for' signal, the best credit any real sentence earns: 1 when at least two thirds
-    of the signal's content words are in one sentence, 0.5 when half are, else 0."""
+    of the signal's content words are in one sentence, 0.5 when half are, else 0. A signal made only of
+    words the question itself says (`asked`) earns nothing: repeating the question does not cover it."""
     hits = []
     for signal in criterion.listen_for:
         wanted = signal_stems(signal)
         best = SignalHit(signal, 0.0, None)
+        if wanted <= asked:
+            hits.append(best)
+            continue
         for info in sentences:
             if not info.is_real:
                 continue
@@ -201,7 +199,8 @@ class AnswerShape:
 
     @property
     def looks_non_english(self) -> bool:
-        return self.words >= 12 and self.english_ratio < 0.15
+        """Almost no English grammar words, and not because it is a list of the rubric's own (English) terms."""
+        return self.words >= 12 and self.english_ratio < 0.15 and self.rubric_density <= 0.5
 
 
 def answer_shape(text: str, sentences: list[SentenceInfo], rubric_stems: frozenset[str]) -> AnswerShape:
@@ -226,12 +225,12 @@ def analyse(text: str) -> list[SentenceInfo]:
 
 
 def length_factor(real_words: int) -> float:
-    """0..1 for how fully developed the answer is: nothing under 30 words, full from 150 to 450 words,
+    """0..1 for how fully developed the answer is: nothing up to 20 words, full from 150 to 450 words,
     then easing to 0.6 at 900 words and beyond, because rambling buries the point."""
-    if real_words <= 30:
+    if real_words <= 20:
         return 0.0
     if real_words < 150:
-        return (real_words - 30) / 120
+        return (real_words - 20) / 130
     if real_words <= 450:
         return 1.0
     return max(0.6, 1.0 - 0.4 * (real_words - 450) / 450)

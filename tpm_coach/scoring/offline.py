@@ -1,8 +1,10 @@
-"""The offline scorer: a deterministic, documented estimate from the rubric's own signals, used when no LLM
-is configured. See docs/offline-scorer.md for the method; every score is labelled as an offline estimate.
+"""The offline scorer: a deterministic, documented estimate from the rubric's cues and the question's strong-answer
+outline, used when no LLM is configured. See docs/offline-scorer.md; every score is labelled as an offline estimate.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from tpm_coach.domain import (
     Competency,
@@ -14,7 +16,10 @@ from tpm_coach.domain import (
     QuestionKind,
     ScoreResult,
     StarCheck,
+    Transcript,
 )
+from tpm_coach.language import Sentence, compute_delivery_metrics
+from tpm_coach.scoring import offline_feedback as feedback
 from tpm_coach.scoring.features import (
     AnswerShape,
     SentenceInfo,
@@ -28,20 +33,68 @@ from tpm_coach.scoring.features import (
     signal_stems,
 )
 from tpm_coach.scoring.overall import overall_score
+from tpm_coach.scoring.red_flags import RedFlag, find_red_flags
+from tpm_coach.scoring.relevance import (
+    CriterionTouch,
+    Relevance,
+    criterion_vocabulary,
+    measure_relevance,
+    topical_stems,
+    touch_criterion,
+)
 from tpm_coach.scoring.specifics import Specificity, measure_specificity, signposting, star_parts
-from tpm_coach.scoring.text import Sentence, ensure_answer_present, filler_count, hedge_count
+from tpm_coach.scoring.text import ensure_answer_present
 
-MODEL_NAME = "offline-heuristic-v1"
-METHOD_VERSION = "offline-heuristic-v1"
+MODEL_NAME = "offline-heuristic-v2"
+METHOD_VERSION = "offline-heuristic-v2"
 
 # How much each part of the evidence counts towards a criterion (sums to 1).
-W_SIGNALS, W_SPECIFICITY, W_STRUCTURE, W_LENGTH = 0.55, 0.20, 0.15, 0.10
+W_SIGNALS, W_GUIDE, W_SPECIFICITY, W_STRUCTURE, W_LENGTH = 0.35, 0.20, 0.20, 0.15, 0.10
 # Quality below FLOOR maps to the bottom of the scale, above CEILING to the top.
-FLOOR, CEILING = 0.10, 0.85
+FLOOR, CEILING = 0.0, 0.80
+# The criterion's own words used in on-topic sentences (TOUCH_WORDS_FOR_FULL distinct ones is full) add up to
+# W_TOUCH of its coverage: weaker evidence than hearing a cue, but evidence that the answer is about it.
+TOUCH_WORDS_FOR_FULL, W_TOUCH = 6, 0.5
+TOUCH_EVIDENCE_WORDS = 2
+# Touching this share of the strong-answer guide's points is full marks for that part.
+GUIDE_FULL = 0.6
 FILLERS_PER_100_LIMIT = 6.0
 HEDGES_PER_100_LIMIT = 3.0
+# Rates are taken over at least this many words, so one "probably" in a two-line answer is not a habit.
+DELIVERY_MIN_WORDS = 60
 _COMMUNICATION_HINTS = ("communicat", "concis", "clarity", "clear", "delivery", "audience")
 _MAX_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A ceiling on every criterion, with the short reason the rationale gives and the note shown with the score."""
+
+    value: int
+    reason: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the offline scorer read from one answer; the scores and the feedback are both made from it."""
+
+    sentences: list[SentenceInfo]
+    counted: list[bool]  # the real, on-topic sentences: only these earn credit
+    shape: AnswerShape
+    relevance: Relevance
+    spec: Specificity
+    star: dict[str, Sentence | None] | None
+    structure: float
+    length: float
+    stuffed: bool
+    red_flags: list[RedFlag]
+    delivery: DeliveryMetrics
+    delivery_penalty: bool
+
+    @property
+    def off_topic(self) -> bool:
+        return self.relevance.off_topic and not self.shape.looks_non_english
 
 
 class OfflineScorer:
@@ -54,59 +107,57 @@ class OfflineScorer:
         self, question: Question, competency: Competency, transcript: str, metrics: DeliveryMetrics | None = None
     ) -> ScoreResult:
         ensure_answer_present(transcript)
-        rubric = competency.rubric
-        scale = rubric.scale
-        sentences = analyse(transcript)
-        rubric_stems = frozenset().union(*(signal_stems(s) for c in rubric.criteria for s in c.listen_for))
-        shape = answer_shape(transcript, sentences, rubric_stems)
-        spec = measure_specificity(sentences)
-        behavioral = question.kind is QuestionKind.BEHAVIORAL
-        star = star_parts(sentences)
-        structure = (sum(1 for s in star.values() if s) / 4) if behavioral else signposting(sentences)
-        length = length_factor(shape.real_words)
-        notes = [
-            "Offline estimate: scored from the rubric's 'listen for' signals, structure and specificity, "
-            "not by judging content. Re-score with an LLM for a fuller judgement."
-        ]
-        cap, cap_notes = _cap(scale.min, scale.max, shape, sentences)
-        notes += cap_notes
-        delivery_penalty, delivery_note = _delivery_penalty(transcript, metrics, shape.words)
-        if delivery_note:
-            notes.append(delivery_note)
+        reading = read_answer(question, competency, transcript, metrics)
+        scale = competency.rubric.scale
+        caps = _caps(scale.min, scale.max, reading, competency)
+        cap = min([scale.max, *(c.value for c in caps)])
+        cap_reason = next((c.reason for c in caps if c.value == cap), "")
+        counted_sentences = [info for info, ok in zip(reading.sentences, reading.counted, strict=True) if ok]
+        asked = frozenset(content_stems(question.text))
 
         criteria: list[CriterionScore] = []
         hits_by_criterion: dict[str, list[SignalHit]] = {}
-        for criterion in rubric.criteria:
-            hits = hear_signals(criterion, sentences)
+        for criterion in competency.rubric.criteria:
+            hits = hear_signals(criterion, counted_sentences, asked)
             hits_by_criterion[criterion.id] = hits
-            coverage = _coverage(hits)
-            quality = W_SIGNALS * coverage + W_SPECIFICITY * spec.value + W_STRUCTURE * structure + W_LENGTH * length
-            fraction = min(1.0, max(0.0, (quality - FLOOR) / (CEILING - FLOOR)))
-            value = scale.min + rounded(fraction * (scale.max - scale.min))
-            if delivery_penalty and _is_communication(competency, criterion):
-                value -= 1
-            value = max(scale.min, min(value, cap))
+            touch = touch_criterion(criterion_vocabulary(criterion, scale.max), reading.sentences, reading.counted)
+            value, limit = _criterion_value(criterion, competency, hits, touch, reading)
+            if value > cap:
+                value, limit = cap, cap_reason
             criteria.append(
                 CriterionScore(
                     id=criterion.id,
                     score=value,
-                    rationale=_rationale(criterion, hits, spec, value, competency),
-                    evidence=_evidence(hits, transcript),
+                    rationale=feedback.rationale(
+                        criterion, hits, value=value, limit=limit, reading=reading, competency=competency
+                    ),
+                    evidence=[] if reading.stuffed else _evidence(hits, touch, transcript),
                 )
             )
-        weakest = min(rubric.criteria, key=lambda c: (next(s.score for s in criteria if s.id == c.id), -c.weight))
+        scores = {c.id: c.score for c in criteria}
+        weakest = _weakest(question, competency, scores)
+        notes = [
+            "Offline estimate: scored from the rubric's 'listen for' signals, the question's strong-answer outline, "
+            "structure and specificity, not by judging content. Re-score with an LLM for a fuller judgement.",
+            *(c.note for c in caps),
+            feedback.details_note(reading),
+        ]
+        if reading.delivery_penalty:
+            notes.append(feedback.delivery_note(reading.delivery))
         return ScoreResult(
-            overall=overall_score(criteria, rubric),
+            overall=overall_score(criteria, competency.rubric),
             scale_min=scale.min,
             scale_max=scale.max,
             criteria=criteria,
-            strengths=_strengths(rubric.criteria, criteria, hits_by_criterion, spec, star if behavioral else None),
-            improvements=_improvements(
-                weakest, hits_by_criterion[weakest.id], spec, star if behavioral else None, delivery_note
+            strengths=feedback.strengths(competency, scores, hits_by_criterion, reading),
+            improvements=feedback.improvements(
+                question, weakest if scores[weakest.id] < scale.max else None, hits_by_criterion[weakest.id], reading
             ),
             stronger_answer=list(question.strong_answer),
-            follow_up=_follow_up(question, weakest),
-            star=StarCheck(**{part: found is not None for part, found in star.items()}) if behavioral else None,
+            follow_up=feedback.follow_up(question, weakest),
+            star=StarCheck(**{part: found is not None for part, found in reading.star.items()})
+            if reading.star is not None
+            else None,
             scorer="offline",
             model=MODEL_NAME,
             prompt_version=METHOD_VERSION,
@@ -117,50 +168,134 @@ class OfflineScorer:
         )
 
 
+def read_answer(
+    question: Question, competency: Competency, transcript: str, metrics: DeliveryMetrics | None = None
+) -> Reading:
+    sentences = analyse(transcript)
+    rubric_stems = frozenset().union(*(signal_stems(s) for c in competency.rubric.criteria for s in c.listen_for))
+    shape = answer_shape(transcript, sentences, rubric_stems)
+    relevance = measure_relevance(question, competency, sentences)
+    counted = list(relevance.on_topic)
+    behavioral = question.kind is QuestionKind.BEHAVIORAL
+    star = star_parts(sentences, counted) if behavioral else None
+    structure = (sum(1 for s in star.values() if s) / 4) if star is not None else signposting(sentences, counted)
+    real_words = sum(info.word_count for info, ok in zip(sentences, counted, strict=True) if ok)
+    if metrics is None or not metrics.word_count:
+        metrics = compute_delivery_metrics(Transcript(text=transcript))
+    return Reading(
+        sentences=sentences,
+        counted=counted,
+        shape=shape,
+        relevance=relevance,
+        spec=measure_specificity(sentences, counted),
+        star=star,
+        structure=structure,
+        length=length_factor(real_words),
+        stuffed=shape.looks_stuffed and not shape.looks_non_english,
+        red_flags=find_red_flags(sentences),
+        delivery=metrics,
+        delivery_penalty=_delivery_penalty(metrics),
+    )
+
+
+def _weakest(question: Question, competency: Competency, scores: dict[str, int]) -> Criterion:
+    """The lowest-scored criterion; on a tie, one the question's strong-answer outline speaks to (so the advice
+    fits the question asked), then the heavier one, as it moves the overall score most."""
+    outline = topical_stems(" ".join([question.text, *question.strong_answer]))
+    top = competency.rubric.scale.max
+
+    def order(c: Criterion) -> tuple[int, bool, float]:
+        return scores[c.id], len(criterion_vocabulary(c, top) & outline) < 2, -c.weight
+
+    return min(competency.rubric.criteria, key=order)
+
+
 def _coverage(hits: list[SignalHit]) -> float:
     """Signals heard, saturating at half of them (at least two): nobody says every phrase on the list."""
     target = max(2, (len(hits) + 1) // 2)
     return min(1.0, sum(h.credit for h in hits) / target)
 
 
-def _cap(low: int, high: int, shape: AnswerShape, sentences: list[SentenceInfo]) -> tuple[int, list[str]]:
-    cap = high
-    notes: list[str] = []
+def _criterion_value(
+    criterion: Criterion, competency: Competency, hits: list[SignalHit], touch: CriterionTouch, reading: Reading
+) -> tuple[int, str]:
+    """The criterion's score and, when a rule held it down, the reason the rationale gives."""
+    scale = competency.rubric.scale
+    soft = min(1.0, touch.words / TOUCH_WORDS_FOR_FULL)
+    # Rubric terms in a list or a chant are what stuffing games, so they earn nothing there.
+    coverage = 0.0 if reading.stuffed else min(1.0, _coverage(hits) + W_TOUCH * soft)
+    guide = 0.0 if reading.stuffed else min(1.0, reading.relevance.guide_coverage / GUIDE_FULL)
+    quality = (
+        W_SIGNALS * coverage
+        + W_GUIDE * guide
+        + W_SPECIFICITY * reading.spec.value
+        + W_STRUCTURE * reading.structure
+        + W_LENGTH * reading.length
+    )
+    fraction = min(1.0, max(0.0, (quality - FLOOR) / (CEILING - FLOOR)))
+    value = scale.min + rounded(fraction * (scale.max - scale.min))
+    limit = ""
+    # A criterion's own cues bound how far the rest of the answer can carry it: none heard, the middle of the
+    # scale; heard only in part, one above it.
+    if not any(h.credit for h in hits) and value > scale.middle:
+        value, limit = scale.middle, "none of this criterion's cues was heard"
+    elif not any(h.credit >= 1 for h in hits) and value > scale.middle + 1:
+        value, limit = scale.middle + 1, "this criterion's cues were heard only in part"
+    if reading.red_flags and value > scale.min:
+        value, limit = value - 1, f"a red flag cost a point (the answer {reading.red_flags[0].kind})"
+    if reading.delivery_penalty and _is_communication(competency, criterion) and value > scale.min:
+        value, limit = value - 1, "fillers and hedges cost a point"
+    return value, limit
+
+
+def _caps(low: int, high: int, reading: Reading, competency: Competency) -> list[Cap]:
+    caps: list[Cap] = []
     low_cap = low + max(1, (high - low) // 4)
-    if any(i.addresses_scorer for i in sentences):
-        cap = min(cap, low_cap)
-        notes.append(
-            "Part of this answer speaks to the scorer instead of the interviewer (for example asking for full "
-            f"marks); those sentences earn nothing and every criterion is capped at {low_cap}."
+    if any(i.addresses_scorer for i in reading.sentences):
+        caps.append(
+            Cap(
+                low,
+                "part of the answer speaks to the scorer",
+                "Part of this answer speaks to the scorer instead of the interviewer (for example asking for full "
+                f"marks); an interviewer would not take it seriously, so every criterion is scored {low}.",
+            )
         )
-    if shape.looks_stuffed and not shape.looks_non_english:
-        cap = min(cap, low_cap)
-        notes.append(
-            "Much of this answer is a list or repetition of rubric terms rather than sentences that explain "
-            f"what you did, so every criterion is capped at {low_cap}. Speak in full sentences with specifics."
+    if reading.stuffed:
+        caps.append(
+            Cap(
+                low_cap,
+                "the answer lists rubric terms",
+                "Much of this answer is a list or repetition of rubric terms rather than sentences that explain "
+                f"what you did, so every criterion is capped at {low_cap}. Speak in full sentences with specifics.",
+            )
         )
-    if shape.looks_non_english:
-        cap = low
-        notes.append(
-            "This answer does not appear to be in English, which the offline scorer cannot read; "
-            "score it with an LLM instead (Settings > LLM)."
+    if reading.shape.looks_non_english:
+        caps.append(
+            Cap(
+                low,
+                "the answer is not in English",
+                "This answer does not appear to be in English, which the offline scorer cannot read; "
+                "score it with an LLM instead (Settings > LLM).",
+            )
         )
-    return cap, notes
+    elif reading.off_topic:
+        caps.append(
+            Cap(
+                low,
+                "the answer does not address the question",
+                "This answer does not seem to address the question: few of its words relate to what was asked, "
+                f"to the question's strong-answer outline or to {competency.name.lower()}, so every criterion is "
+                f"scored {low}. Answer the question asked; the offline scorer cannot judge an answer to another one.",
+            )
+        )
+    return caps
 
 
-def _delivery_penalty(text: str, metrics: DeliveryMetrics | None, word_total: int) -> tuple[bool, str]:
-    if metrics is not None and metrics.word_count:
-        words, fillers, hedges = metrics.word_count, metrics.filler_count, metrics.hedge_count
-    else:
-        words, fillers, hedges = word_total, filler_count(text), hedge_count(text)
-    per_100 = 100 / max(1, words)
-    filler_rate, hedge_rate = fillers * per_100, hedges * per_100
-    if filler_rate > FILLERS_PER_100_LIMIT or hedge_rate > HEDGES_PER_100_LIMIT:
-        return True, (
-            f"Delivery: {filler_rate:.0f} fillers and {hedge_rate:.0f} hedges per 100 words lowered the "
-            "communication scores by one point."
-        )
-    return False, ""
+def _delivery_penalty(metrics: DeliveryMetrics) -> bool:
+    per_100 = 100 / max(DELIVERY_MIN_WORDS, metrics.word_count)
+    return (
+        metrics.filler_count * per_100 > FILLERS_PER_100_LIMIT or metrics.hedge_count * per_100 > HEDGES_PER_100_LIMIT
+    )
 
 
 def _is_communication(competency: Competency, criterion: Criterion) -> bool:
@@ -170,85 +305,17 @@ def _is_communication(competency: Competency, criterion: Criterion) -> bool:
     return any(hint in label for hint in _COMMUNICATION_HINTS)
 
 
-def _evidence(hits: list[SignalHit], transcript: str) -> list[Evidence]:
+def _evidence(hits: list[SignalHit], touch: CriterionTouch, transcript: str) -> list[Evidence]:
+    """The sentences that earned the criterion credit: those that carried its cues, best first, else the one
+    using most of its vocabulary (at least TOUCH_EVIDENCE_WORDS words of it)."""
+    sentences = [h.sentence for h in sorted(hits, key=lambda h: -h.credit) if h.credit and h.sentence is not None]
+    if not sentences and touch.sentence is not None and touch.sentence_words >= TOUCH_EVIDENCE_WORDS:
+        sentences = [touch.sentence]
     out: list[Evidence] = []
-    for hit in sorted(hits, key=lambda h: -h.credit):
-        s = hit.sentence
-        if s is None or any(e.start == s.start for e in out):
+    for s in sentences:
+        if any(e.start == s.start for e in out):
             continue
         out.append(Evidence(quote=transcript[s.start : s.end], start=s.start, end=s.end))
         if len(out) == _MAX_EVIDENCE:
             break
     return sorted(out, key=lambda e: e.start or 0)
-
-
-def _heard(hits: list[SignalHit]) -> list[str]:
-    return [h.signal for h in hits if h.credit >= 1]
-
-
-def _missing(hits: list[SignalHit]) -> list[str]:
-    return [h.signal for h in hits if h.credit < 1]
-
-
-def _quoted(items: list[str]) -> str:
-    return ", ".join(f"'{i}'" for i in items)
-
-
-def _rationale(
-    criterion: Criterion, hits: list[SignalHit], spec: Specificity, value: int, competency: Competency
-) -> str:
-    heard = _heard(hits)
-    said = f"Heard {len(heard)} of {len(hits)} signals" + (f" ({_quoted(heard)})" if heard else "")
-    detail = f"; specific details: {spec.summary()}" if spec.kinds else "; no specific numbers, dates or outcomes"
-    anchor = competency.rubric.anchor_for(criterion.id, value)
-    return f"{said}{detail}. Closest anchor: {anchor}"
-
-
-def _strengths(
-    rubric_criteria: list[Criterion],
-    scores: list[CriterionScore],
-    hits: dict[str, list[SignalHit]],
-    spec: Specificity,
-    star: dict[str, Sentence | None] | None,
-) -> list[str]:
-    out = []
-    ranked = sorted(rubric_criteria, key=lambda c: -next(s.score for s in scores if s.id == c.id))
-    for criterion in ranked[:2]:
-        heard = _heard(hits[criterion.id])
-        if heard:
-            out.append(f"{criterion.name}: you covered {_quoted(heard[:3])}.")
-    if spec.kinds >= 3:
-        out.append(f"Specific details make the answer credible ({spec.summary()}).")
-    if star is not None and all(star.values()):
-        out.append("A complete STAR story: situation, task, your actions and the result.")
-    return out
-
-
-def _improvements(
-    weakest: Criterion,
-    hits: list[SignalHit],
-    spec: Specificity,
-    star: dict[str, Sentence | None] | None,
-    delivery_note: str,
-) -> list[str]:
-    out = []
-    missing = _missing(hits)
-    if missing:
-        out.append(f"{weakest.name}: say more about {_quoted(missing[:3])}.")
-    if star is not None:
-        absent = [part for part, found in star.items() if found is None]
-        if absent:
-            out.append(f"Complete the STAR structure: add the {', '.join(absent)}.")
-    if spec.kinds < 3:
-        out.append("Be specific: give numbers, dates, who owned what, the outcome and the trade-off you made.")
-    if delivery_note:
-        out.append("Pause instead of filling silence, and state conclusions without hedging.")
-    return out[:4]
-
-
-def _follow_up(question: Question, weakest: Criterion) -> str:
-    """The question's own follow-up that best probes the weakest criterion (the first one on a tie)."""
-    if not question.follow_ups:
-        return f"Can you say more about {weakest.name.lower()}?"
-    target = set(content_stems(" ".join([weakest.name, *weakest.listen_for])))
-    return max(question.follow_ups, key=lambda f: len(target & set(content_stems(f))))

@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tpm_coach.domain import Competency, CriterionScore, Evidence, Question, QuestionKind, StarCheck
-from tpm_coach.scoring.text import NormalisedText, find_quote_parts, normalise
+from tpm_coach.language.tokens import NormalisedText, normalise
+from tpm_coach.scoring.text import find_quote_parts
 
 MAX_LIST_ITEMS = 5
 MAX_ITEM_CHARS = 400

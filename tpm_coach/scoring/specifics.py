@@ -1,4 +1,4 @@
-"""Specificity and structure in an answer, for the offline scorer: numbers, dates, owners, outcomes and
+"""Specificity and structure in an answer, for the offline scorer: numbers, dates, names and roles, outcomes and
 trade-offs; the STAR parts of a story; signposting. Described in docs/offline-scorer.md.
 """
 
@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tpm_coach.scoring.features import SentenceInfo, tokens, wordset
-from tpm_coach.scoring.text import Sentence
+from tpm_coach.language.lexicon import wordset
+from tpm_coach.language.numbers import is_number
+from tpm_coach.language.sentences import Sentence
+from tpm_coach.language.tokens import tokens
+from tpm_coach.scoring.features import SentenceInfo
+from tpm_coach.scoring.features import tokens as feature_tokens
 
 # -- specificity -----------------------------------------------------------------------------------
-_NUMBER_WORDS = wordset(
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty "
-    "hundred thousand million billion half quarter dozen"
-)
 _MONTHS = wordset(
     "january february march april may june july august september october november december q1 q2 q3 q4 "
     "monday tuesday wednesday thursday friday"
@@ -27,7 +27,9 @@ _OUTCOME_WORDS = wordset(
     "reduced increased cut improved saved grew dropped fell rose shipped launched delivered achieved "
     "recovered doubled halved avoided prevented lowered raised closed resolved"
 )
-_OWNER_WORDS = wordset("owner owned owns vp director manager lead architect sponsor cto ceo cfo sre oncall dri")
+# Titles that say who decided or owned something. "Owner" and "owned" name nobody, and "manager" or "lead"
+# alone ("their manager") is not specific, so they are not here.
+_ROLE_WORDS = wordset("vp director architect sponsor cto ceo cfo ciso coo sre dri")
 _TRADE_OFF_PATTERNS = tuple(
     re.compile(p)
     for p in (
@@ -45,80 +47,96 @@ _TRADE_OFF_PATTERNS = tuple(
 )
 
 
+MIN_DENSITY_WORDS = 60
+KINDS = (
+    ("numbers", "number", "numbers"),
+    ("dates", "date", "dates"),
+    ("durations", "duration", "durations"),
+    ("names", "name or role", "names or roles"),
+    ("outcomes", "outcome", "outcomes"),
+    ("trade_offs", "trade-off", "trade-offs"),
+)
+
+
 @dataclass
 class Specificity:
-    numbers: int = 0
-    dates: int = 0
-    durations: int = 0
-    owners: int = 0
-    outcomes: int = 0
-    trade_offs: int = 0
+    """The specific details in an answer, by kind, as the words that showed them."""
+
+    found: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind, _, _ in KINDS})
     words: int = 0
-    evidence: list[Sentence] = field(default_factory=list)
+    evidence: list[tuple[int, Sentence]] = field(default_factory=list)  # sentences with two or more details
+
+    @property
+    def best_sentence(self) -> Sentence | None:
+        """The sentence with the most details (the first of equals)."""
+        return max(self.evidence, key=lambda found: found[0])[1] if self.evidence else None
 
     @property
     def kinds(self) -> int:
-        return sum(
-            1 for n in (self.numbers, self.dates, self.durations, self.owners, self.outcomes, self.trade_offs) if n
-        )
+        return sum(1 for items in self.found.values() if items)
 
     @property
     def markers(self) -> int:
-        return self.numbers + self.dates + self.durations + self.owners + self.outcomes + self.trade_offs
+        return sum(len(items) for items in self.found.values())
 
     @property
     def value(self) -> float:
-        """0..1: half for the variety of kinds (4 of 6 is full), half for density (4 markers per 100 words)."""
-        density = self.markers / max(1, self.words) * 100
+        """0..1: half for the variety of kinds (4 of 6 is full), half for density (4 markers per 100 words,
+        counted over at least 60 words so that one figure in a one-line answer is not 'dense')."""
+        density = self.markers / max(MIN_DENSITY_WORDS, self.words) * 100
         return 0.5 * min(1.0, self.kinds / 4) + 0.5 * min(1.0, density / 4)
 
     def summary(self) -> str:
-        parts = [
-            (self.numbers, "number", "numbers"),
-            (self.dates, "date", "dates"),
-            (self.durations, "duration", "durations"),
-            (self.owners, "named person or owner", "named people or owners"),
-            (self.outcomes, "outcome", "outcomes"),
-            (self.trade_offs, "trade-off", "trade-offs"),
-        ]
-        return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)
+        """'2 numbers (500, 1,200), 1 name or role (Priya)': the counts with the candidate's own words."""
+        parts = []
+        for kind, one, many in KINDS:
+            items = self.found[kind]
+            if items:
+                examples = ", ".join(list(dict.fromkeys(items))[:3])
+                parts.append(f"{len(items)} {one if len(items) == 1 else many} ({examples})")
+        return ", ".join(parts)
 
 
-def measure_specificity(sentences: list[SentenceInfo]) -> Specificity:
+def measure_specificity(sentences: list[SentenceInfo], counted: list[bool] | None = None) -> Specificity:
+    """Details in the real sentences (only those marked in `counted`, when given)."""
     spec = Specificity()
-    for info in sentences:
-        if not info.is_real:
+    for index, info in enumerate(sentences):
+        if not info.is_real or (counted is not None and not counted[index]):
             continue
-        toks = tokens(info.sentence.text)
-        raw_words = info.sentence.text.split()
+        text = info.sentence.text
+        toks = tokens(text)
         before = spec.markers
         spec.words += len(toks)
-        for i, t in enumerate(toks):
-            if t.isdigit() or any(ch.isdigit() for ch in t) or t in _NUMBER_WORDS:
-                nxt = toks[i + 1] if i + 1 < len(toks) else ""
-                if nxt in _DURATION_UNITS:
-                    spec.durations += 1
-                elif len(t) == 4 and t.isdigit() and t.startswith(("19", "20")):
-                    spec.dates += 1
+        for i, token in enumerate(toks):
+            word = token.text
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            # "one of the teams" is not a figure, and "Two, the legacy apps" numbers a list.
+            enumerating = i == 0 and token.break_after and not word[:1].isdigit()
+            if is_number(word) and word != "one" and not enumerating:
+                if nxt is not None and nxt.text in _DURATION_UNITS:
+                    spec.found["durations"].append(text[token.start : nxt.end])
+                elif len(word) == 4 and word.isdigit() and word.startswith(("19", "20")):
+                    spec.found["dates"].append(text[token.start : token.end])
                 else:
-                    spec.numbers += 1
-            elif t in _MONTHS and t != "may":
-                spec.dates += 1
-            elif t in _OUTCOME_WORDS:
-                spec.outcomes += 1
-            elif t in _OWNER_WORDS:
-                spec.owners += 1
-        # A capitalised word inside a sentence is usually a name: a person, team or system that owns something.
-        # Months and weekdays are already counted as dates.
-        names = (w.strip(".,;:!?") for w in raw_words[1:])
-        spec.owners += sum(
-            1 for w in names if w[:1].isupper() and w.isalpha() and w != "I" and w.lower() not in _MONTHS
-        )
-        flat = " ".join(toks)
-        spec.trade_offs += sum(1 for p in _TRADE_OFF_PATTERNS if p.search(flat))
+                    spec.found["numbers"].append(text[token.start : token.end])
+            elif word in _MONTHS and word != "may":
+                spec.found["dates"].append(text[token.start : token.end])
+            elif word in _OUTCOME_WORDS:
+                spec.found["outcomes"].append(text[token.start : token.end])
+            elif word in _ROLE_WORDS:
+                spec.found["names"].append(text[token.start : token.end])
+            elif i and _is_name(text[token.start : token.end]):
+                # A capitalised word inside a sentence is usually a name: a person, team or system.
+                spec.found["names"].append(text[token.start : token.end])
+        flat = " ".join(feature_tokens(text))
+        spec.found["trade_offs"] += [found.group(0) for p in _TRADE_OFF_PATTERNS if (found := p.search(flat))]
         if spec.markers - before >= 2:
-            spec.evidence.append(info.sentence)
+            spec.evidence.append((spec.markers - before, info.sentence))
     return spec
+
+
+def _is_name(raw: str) -> bool:
+    return raw[:1].isupper() and raw.isalpha() and raw != "I" and raw.lower() not in _MONTHS
 
 
 # -- STAR ----------------------------------------------------------------------------------------------
@@ -174,13 +192,13 @@ _STAR_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 
-def star_parts(sentences: list[SentenceInfo]) -> dict[str, Sentence | None]:
-    """The first real sentence showing each STAR part, or None."""
+def star_parts(sentences: list[SentenceInfo], counted: list[bool] | None = None) -> dict[str, Sentence | None]:
+    """The first real sentence (of those marked in `counted`, when given) showing each STAR part, or None."""
     found: dict[str, Sentence | None] = dict.fromkeys(_STAR_PATTERNS)
-    for info in sentences:
-        if not info.is_real:
+    for index, info in enumerate(sentences):
+        if not info.is_real or (counted is not None and not counted[index]):
             continue
-        flat = " ".join(tokens(info.sentence.text))
+        flat = " ".join(feature_tokens(info.sentence.text))
         for part, patterns in _STAR_PATTERNS.items():
             if found[part] is None and any(p.search(flat) for p in patterns):
                 found[part] = info.sentence
@@ -193,7 +211,13 @@ _SIGNPOSTS = re.compile(
 )
 
 
-def signposting(sentences: list[SentenceInfo]) -> float:
+def signposting(sentences: list[SentenceInfo], counted: list[bool] | None = None) -> float:
     """0..1: how much of the answer is linked by signposts and reasons (4 linked sentences is full)."""
-    linked = sum(1 for i in sentences if i.is_real and _SIGNPOSTS.search(" ".join(tokens(i.sentence.text))))
+    linked = sum(
+        1
+        for index, info in enumerate(sentences)
+        if info.is_real
+        and (counted is None or counted[index])
+        and _SIGNPOSTS.search(" ".join(feature_tokens(info.sentence.text)))
+    )
     return min(1.0, linked / 4)

@@ -10,45 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_SCALES = [(10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred")]
+from tpm_coach.language.numbers import spell_number
+
 _ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "vs": "versus", "ok": "okay"}
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
-
-
-def number_words(value: int) -> list[str]:
-    if value < 20:
-        return [_ONES[value]]
-    if value < 100:
-        tens, ones = divmod(value, 10)
-        return [_TENS[tens]] + ([_ONES[ones]] if ones else [])
-    for scale, name in _SCALES:
-        if value >= scale:
-            high, rest = divmod(value, scale)
-            return number_words(high) + [name] + (number_words(rest) if rest else [])
-    raise AssertionError("unreachable")
 
 
 def normalize(text: str) -> list[str]:
@@ -60,7 +25,7 @@ def normalize(text: str) -> list[str]:
     for found in _TOKEN.findall(text):
         token = _ABBREVIATIONS.get(found, found)
         if token.isdigit() and len(token) <= 12:
-            words.extend(number_words(int(token)))
+            words.extend(spell_number(int(token)))
         else:
             words.append(token)
     return words
