@@ -20,6 +20,7 @@ import openai
 from tpm_coach.config import LlmSettings
 from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
 from tpm_coach.errors import ScoringError
+from tpm_coach.openai_errors import Endpoint, explain
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.scoring.prompts import build_repair_message, build_scoring_prompt, is_behavioral
 from tpm_coach.scoring.reply import (
@@ -183,7 +184,7 @@ class LlmScorer:
                 error: Exception = exc
             except openai.APIStatusError as exc:
                 if exc.status_code < 500:
-                    raise self._client_error(exc) from exc
+                    raise self._explain(exc) from exc
                 delay, error = _backoff(failures), exc
             except openai.APIConnectionError as exc:  # includes APITimeoutError
                 delay, error = _backoff(failures), exc
@@ -191,7 +192,7 @@ class LlmScorer:
                 delay, error = _backoff(failures), exc
             failures += 1
             if failures > self.max_retries:
-                raise self._gave_up(error, failures) from error
+                raise self._explain(error, failures) from error
             self._sleep(delay)
 
     def _request(self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str]) -> _Completion:
@@ -255,47 +256,13 @@ class LlmScorer:
         return _Completion("".join(parts), finish, *usage)
 
     # -- errors a person can act on --------------------------------------------------------------
-    def _client_error(self, exc: openai.APIStatusError) -> ScoringError:
-        detail = _server_message(exc)
-        if exc.status_code in (401, 403):
-            return ScoringError(
-                f"The LLM server at {self.base_url} refused the API key (HTTP {exc.status_code}): {detail}",
-                "set the key in Settings > LLM or the OPENAI_API_KEY environment variable",
-            )
-        if exc.status_code == 404:
-            return ScoringError(
-                f"The LLM server at {self.base_url} has no model '{self.model}' or no chat endpoint (HTTP 404)",
-                "check the model name and base URL (it usually ends in /v1) in Settings > LLM",
-            )
-        return ScoringError(
-            f"The LLM server at {self.base_url} rejected the request (HTTP {exc.status_code}): {detail}",
-            "check the model and server in Settings > LLM; " + _SAVED_HINT,
+    def _explain(self, error: BaseException, attempts: int | None = None) -> ScoringError:
+        endpoint = Endpoint("LLM server", self.base_url, self.model, "Settings > LLM")
+        key = self.client.api_key
+        message, hint = explain(
+            error, endpoint, attempts=attempts, timeout_s=self.timeout_s, secrets=() if key == LOCAL_API_KEY else (key,)
         )
-
-    def _gave_up(self, error: Exception, attempts: int) -> ScoringError:
-        tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
-        if isinstance(error, openai.APITimeoutError):
-            return ScoringError(
-                f"The LLM at {self.base_url} did not answer within {self.timeout_s:g} s ({tries})",
-                "a local model may need a longer timeout or a smaller model (Settings > LLM); " + _SAVED_HINT,
-            )
-        if isinstance(error, openai.APIConnectionError):
-            reason = "connection refused" if _refused(error) else "the connection failed"
-            return ScoringError(
-                f"Could not reach the LLM at {self.base_url}: {reason} ({tries})",
-                "start the server or check Settings > LLM",
-            )
-        if isinstance(error, openai.RateLimitError):
-            return ScoringError(
-                f"The LLM at {self.base_url} is rate limiting requests (HTTP 429, {tries})",
-                "wait a minute and score again; " + _SAVED_HINT,
-            )
-        status = error.status_code if isinstance(error, openai.APIStatusError) else "?"
-        detail = _server_message(error) if isinstance(error, openai.APIStatusError) else str(error)
-        return ScoringError(
-            f"The LLM server at {self.base_url} failed with HTTP {status} ({tries}): {detail}",
-            "check the server's log; " + _SAVED_HINT,
-        )
+        return ScoringError(message, f"{hint}; {_SAVED_HINT}" if hint else _SAVED_HINT)
 
 
 def _response_format(level: int, schema: dict[str, Any]) -> dict[str, Any]:
@@ -353,25 +320,3 @@ def _retry_after(headers: Any) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _refused(error: BaseException) -> bool:
-    seen: BaseException | None = error
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, ConnectionRefusedError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _server_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])[:300]
-        if isinstance(inner, str):
-            return inner[:300]
-    return exc.message[:300]
