@@ -24,6 +24,7 @@ __all__ = [
     "error_reply",
     "json_reply",
     "rejects_json_schema",
+    "repeats_the_key",
     "score_payload",
 ]
 
@@ -155,6 +156,16 @@ def rejects_json_schema(then: Reply, *, style: str = "openai") -> Callable[[Reco
         if style == "no-schemas" and "schema" in fmt:
             return error_reply(422, "unexpected field 'schema'", param="response_format")
         return then
+
+    return respond
+
+
+def repeats_the_key(status: int = 401) -> Callable[[RecordedRequest], Reply]:
+    """A gateway that refuses the key and quotes it back, as some do: the client must not pass that on."""
+
+    def respond(request: RecordedRequest) -> Reply:
+        key = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        return error_reply(status, f"Incorrect API key provided: {key}. Check the key you sent: {key}")
 
     return respond
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from tpm_coach.domain import AttemptStatus, Competency, ScoreResult
 from tpm_coach.errors import ScoringError
+from tpm_coach.redact import redact
 from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.storage import AttemptRepository
@@ -41,7 +42,9 @@ class ScoringService:
         except ScoringError as exc:
             # Re-scoring an answer that already has a valid score must not hide that score behind a failure.
             if record.score is None:
-                self.attempts.mark_scoring_failed(attempt_id, str(exc))
+                # Errors are redacted where they are made; this is the second line, as the reason is kept,
+                # exported and backed up.
+                self.attempts.mark_scoring_failed(attempt_id, redact(str(exc)))
             raise
         self.attempts.save_score(attempt_id, result)
         return result
