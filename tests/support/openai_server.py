@@ -254,18 +254,19 @@ class _Server(ThreadingHTTPServer):
 
 
 class OpenAIStubServer:
-    """Serve scripted chat completions on 127.0.0.1; use as a context manager.
+    """Serve scripted chat completions on 127.0.0.1 (or `host`); use as a context manager.
 
     `script(...)` queues replies in order; once the queue is empty `default` answers (a 500 unless set).
     """
 
-    def __init__(self, default: Responder | None = None) -> None:
+    def __init__(self, default: Responder | None = None, *, host: str = "127.0.0.1") -> None:
         self.requests: list[RecordedRequest] = []
         self.default: Responder = default or error_reply(500, "no scripted reply left")
+        self.host = host
         self._queue: list[Responder] = []
         self._lock = threading.Lock()
         self._closing = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="openai-stub", daemon=True
@@ -277,7 +278,7 @@ class OpenAIStubServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"http://{self.host}:{self.port}/v1"
 
     def script(self, *replies: Responder) -> OpenAIStubServer:
         with self._lock:

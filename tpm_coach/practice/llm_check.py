@@ -9,12 +9,13 @@ from tpm_coach.errors import ConfigError
 
 
 def check_llm_connection(settings: LlmSettings, api_key: str | None) -> str:
-    """A line saying what answered; raises ConfigError saying what to fix."""
+    """A line saying what answered; raises ConfigError saying what to fix, or InsecureTransportError when the
+    key would go unencrypted to a host the user has not allowed (`tpm_coach.plain_http.allow_plain_http`)."""
     if not settings.enabled:
         return "The offline scorer needs no connection."
     import openai
 
-    from tpm_coach.errors import ScoringError
+    from tpm_coach.errors import InsecureTransportError, ScoringError
     from tpm_coach.openai_errors import Endpoint, explain
     from tpm_coach.scoring.llm import build_openai_client
 
@@ -22,6 +23,8 @@ def check_llm_connection(settings: LlmSettings, api_key: str | None) -> str:
     model = settings.resolved_model()
     try:
         client = build_openai_client(settings.model_copy(update={"timeout_s": min(settings.timeout_s, 20.0)}), api_key)
+    except InsecureTransportError:
+        raise  # kept as it is, so Settings can ask whether to allow the host
     except ScoringError as exc:
         raise ConfigError(exc.message, exc.hint) from exc
     started = time.perf_counter()

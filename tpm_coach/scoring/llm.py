@@ -21,6 +21,7 @@ from tpm_coach.config import LlmSettings
 from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
 from tpm_coach.errors import ScoringError
 from tpm_coach.openai_errors import Endpoint, explain
+from tpm_coach.plain_http import check_key_transport
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.scoring.prompts import build_repair_message, build_scoring_prompt, is_behavioral
 from tpm_coach.scoring.reply import (
@@ -43,10 +44,14 @@ _SAVED_HINT = "the answer is saved and can be scored again later"
 
 
 def build_openai_client(settings: LlmSettings, api_key: str | None) -> openai.OpenAI:
-    """A client for the configured server. The client's own retries are off: LlmScorer retries itself."""
+    """A client for the configured server. The client's own retries are off: LlmScorer retries itself.
+
+    Raises InsecureTransportError when the key would go unencrypted to another computer not yet allowed.
+    """
     base_url = settings.resolved_base_url()
     if not base_url:
         raise ScoringError("No LLM server is configured", "choose a provider and base URL in Settings > LLM")
+    check_key_transport(base_url, api_key, settings.allow_plain_http_hosts)
     return openai.OpenAI(
         base_url=base_url,
         api_key=api_key or LOCAL_API_KEY,
