@@ -90,3 +90,7 @@ class InsecureTransportError(ScoringError):
     def __init__(self, message: str, hint: str = "", *, host: str) -> None:
         super().__init__(message, hint)
         self.host = host
+
+
+class ScoringCancelledError(ScoringError):
+    """Scoring was stopped on purpose (the app is closing); the attempt is left as it was."""

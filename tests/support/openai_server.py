@@ -57,6 +57,8 @@ class Reply:
     `content` is the assistant message for a 200; `raw_body` replaces the whole body (e.g. a truncated
     JSON document); `delay_s` holds the reply back (the wait ends early when the server closes);
     a request with `"stream": true` gets SSE chunks of `content` unless `raw_body` is given.
+    With `trickle_every_s`, a 200 spends `delay_s` trickling instead of staying silent: the headers at once,
+    then a byte of JSON whitespace (or an SSE comment, when streaming) this often, then the reply.
     """
 
     status: int = 200
@@ -70,6 +72,7 @@ class Reply:
     chunk_chars: int = 17
     stream_cut_after: int | None = None  # stop a stream after this many content chunks, without [DONE]
     stream_error_after: int | None = None  # send an error event after this many content chunks
+    trickle_every_s: float | None = None
 
 
 Responder = Reply | Callable[[RecordedRequest], Reply]
@@ -187,6 +190,12 @@ class _Handler(BaseHTTPRequestHandler):
         request = RecordedRequest("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
         owner = self.server.owner
         reply = owner._next_reply(request)
+        if reply.trickle_every_s and reply.status == 200 and reply.raw_body is None:
+            try:
+                self._trickle(reply, body)
+            except OSError:  # the client gave up and closed the connection: what a trickle test expects
+                self.close_connection = True
+            return
         if reply.delay_s and owner._closing.wait(reply.delay_s):
             return
         if not request.path.rstrip("/").endswith("/chat/completions"):
@@ -204,6 +213,37 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._send(200, json.dumps(payload).encode(), reply.headers)
 
+    def _trickle(self, reply: Reply, body: dict[str, Any]) -> None:
+        every = reply.trickle_every_s or 1.0
+        ticks = max(1, round(reply.delay_s / every))
+        model = str(body.get("model", "stub-model"))
+        streaming = bool(body.get("stream"))
+        completion = chat_completion_body(
+            reply.content, model, reply.finish_reason, reply.prompt_tokens, reply.completion_tokens
+        )
+        payload = json.dumps(completion).encode()
+        self.send_response(200)
+        if streaming:
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(ticks + len(payload)))
+        self.end_headers()
+        self.wfile.flush()
+        for _ in range(ticks):
+            if self.server.owner._closing.wait(every):
+                self.close_connection = True
+                return
+            self.wfile.write(b": keep-alive\n\n" if streaming else b" ")
+            self.wfile.flush()
+        if streaming:
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            self._stream(reply, model, include_usage, headers_sent=True)
+        else:
+            self.wfile.write(payload)
+
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
         self.send_header("content-type", "application/json")
@@ -213,12 +253,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _stream(self, reply: Reply, model: str, include_usage: bool) -> None:
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("cache-control", "no-cache")
-        self.send_header("connection", "close")
-        self.end_headers()
+    def _stream(self, reply: Reply, model: str, include_usage: bool, *, headers_sent: bool = False) -> None:
+        if not headers_sent:
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("cache-control", "no-cache")
+            self.send_header("connection", "close")
+            self.end_headers()
         self.close_connection = True
         pieces = [reply.content[i : i + reply.chunk_chars] for i in range(0, len(reply.content), reply.chunk_chars)]
         base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": model}
