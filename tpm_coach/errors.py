@@ -94,3 +94,7 @@ class InsecureTransportError(ScoringError):
 
 class ScoringCancelledError(ScoringError):
     """Scoring was stopped on purpose (the app is closing); the attempt is left as it was."""
+
+
+class ScoringSupersededError(ScoringError):
+    """The attempt was scored again while this scoring ran; the newer outcome was kept and this one dropped."""
