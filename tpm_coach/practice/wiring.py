@@ -24,6 +24,7 @@ from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recordin
 from tpm_coach.storage import AttemptRecord, AttemptRepository, Database
 
 if TYPE_CHECKING:
+    from tpm_coach.scoring.call_guard import Cancellation
     from tpm_coach.transcription import TranscriptionEngine
     from tpm_coach.transcription.engine import FloatArray
 
@@ -150,8 +151,10 @@ def build_services(
     speech: SpeechModel,
     *,
     sounddevice: Callable[[], ModuleType] = _sounddevice,
+    cancellation: Cancellation | None = None,
 ) -> PracticeServices:
-    """`settings` returns the current settings, so a change in Settings applies to the next answer."""
+    """`settings` returns the current settings, so a change in Settings applies to the next answer.
+    `cancellation` stops every LLM call the services make (the window cancels it when closing)."""
 
     def device() -> str | None:
         return settings().audio.input_device or None
@@ -200,7 +203,7 @@ def build_services(
 
         choice: ScorerChoice = "llm" if scorer == "llm" else "offline" if scorer == "offline" else "auto"
         with attempts_for_worker(db_path) as attempts:
-            service = ScoringService(attempts, scorer_factory(lambda: settings().llm))
+            service = ScoringService(attempts, scorer_factory(lambda: settings().llm, cancellation=cancellation))
             return service.score_attempt(attempt_id, scorer=choice)
 
     def load_history() -> list[AttemptRecord]:

@@ -24,6 +24,7 @@ from tpm_coach.config import Settings
 from tpm_coach.context import AppContext
 from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.wiring import SpeechModel, build_services
+from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.ui.feedback_review import ReviewPage
 from tpm_coach.ui.message_bar import MessageBar
 from tpm_coach.ui.messages import MessageSink
@@ -66,8 +67,14 @@ class MainWindow(QMainWindow):
         self.resize(1180, 800)
         self.setMinimumSize(QSize(900, 620))
         self.speech = SpeechModel(lambda: self.context.settings.transcription)
+        self.scoring_calls = Cancellation()  # cancelled at shutdown, so no LLM call outlives the window
         self.services = services or (
-            lambda: build_services(lambda: self.context.settings, self.context.data_paths.database, self.speech)
+            lambda: build_services(
+                lambda: self.context.settings,
+                self.context.data_paths.database,
+                self.speech,
+                cancellation=self.scoring_calls,
+            )
         )
         self.runner = QtTaskRunner(workers, self)
         self._closed = False
@@ -267,6 +274,7 @@ class MainWindow(QMainWindow):
         # The model's process goes first, so a thread waiting on it returns at once instead of finishing
         # a transcription nobody will see (the recording is kept and finished at the next start).
         self.speech.close()
+        self.scoring_calls.cancel()
         self.practice.shutdown()
         self.settings.shutdown()
         self.message_bar.stop()
