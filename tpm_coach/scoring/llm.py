@@ -100,9 +100,9 @@ class LlmScorer:
 
     Each request may take `timeout_s` in all (not per read), and one `score()` with its retries and repair
     `deadline_s` (default: a timeout for each attempt the retries allow and one for the repair, plus the
-    longest pause between retries). The limits
-    and `cancel()` can end a blocked request only when the client was built with the same `guard`
-    (build_openai_client); otherwise a request ends at the client's per-read timeout.
+    longest pause between retries). The limits and `cancel()` can end a blocked request only when the
+    client was built with the same `guard` (build_openai_client, or simply connect_scorer); otherwise a
+    request ends at the client's per-read timeout.
     """
 
     kind = "llm"
