@@ -55,6 +55,10 @@ class LlmSettings(_Section):
     max_tokens: int | None = Field(
         default=None, ge=256, le=32_000, description="Cap on a reply's length; keeps small local models from rambling."
     )
+    allow_plain_http_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts the user agreed may receive the API key over unencrypted http:// (see plain_http.py).",
+    )
 
     @property
     def enabled(self) -> bool:

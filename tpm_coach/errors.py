@@ -79,3 +79,22 @@ class ScoringError(KnownError):
 
 class EmptyAnswerError(ScoringError):
     """Nothing (or almost nothing) was said, so there is nothing to score."""
+
+
+class InsecureTransportError(ScoringError):
+    """The API key would travel unencrypted (http://) to another computer, which the user has not allowed.
+
+    `host` is the server's host name, for asking the user and for `tpm_coach.plain_http.allow_plain_http`.
+    """
+
+    def __init__(self, message: str, hint: str = "", *, host: str) -> None:
+        super().__init__(message, hint)
+        self.host = host
+
+
+class ScoringCancelledError(ScoringError):
+    """Scoring was stopped on purpose (the app is closing); the attempt is left as it was."""
+
+
+class ScoringSupersededError(ScoringError):
+    """The attempt was scored again while this scoring ran; the newer outcome was kept and this one dropped."""

@@ -4,12 +4,15 @@ The real command line runs as a child process with a key in a (file-backed, fake
 different key in OPENAI_API_KEY, while the "desktop app" (this test) holds the database open so a -wal
 file exists. Then every byte the app wrote is searched: settings, database and -wal, recordings,
 banks, logs, exports, the backup archive, the doctor output and its bug report (zips unpacked).
+The same search follows a server that repeats the key in its refusal, through the scoring service,
+the command line, the desktop app's log, report exports and a backup.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -21,15 +24,27 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.support.app_data import populate
-from tests.support.openai_server import OpenAIStubServer
+from tests.support.domain import sample_competency, sample_question
+from tests.support.openai_server import OpenAIStubServer, repeats_the_key
 from tests.support.secrets import assert_secret_absent, files_searched
 from tpm_coach.config import LlmProvider, LlmSettings, Settings, load_settings, save_settings
+from tpm_coach.domain import AttemptStatus, DeliveryMetrics, Transcript
+from tpm_coach.errors import ScoringError
+from tpm_coach.logs import shutdown_logging
+from tpm_coach.reports import ReportFormat, load_report, write_text_report
+from tpm_coach.scoring import ScoringService, scorer_factory
 from tpm_coach.secrets import KEYRING_SERVICE, KEYRING_USER, set_api_key
-from tpm_coach.storage import Database, SessionRepository
+from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 
 # Not "sk-" shaped, so only exact-value redaction (the key read from the keyring) can hide it.
 KEYRING_KEY = "kr-Leak-7c1e9a3b5d2f4068aa"
 ENV_KEY = "sk-proj-LeakEnv-0b4f2d6a8c1e3579"
+# Echoed back by the server; not credential-shaped, so only knowing the value can hide it.
+ECHOED_KEY = "gw-Echoed-4d2b9f7e1c3a5806"
+ANSWER = (
+    "I would map who depends on the change, ship it behind a flag to a small group first, and rehearse the "
+    "rollback before the launch so we can undo it within minutes."
+)
 
 LEAKY_LOGGING = textwrap.dedent(
     """
@@ -159,3 +174,69 @@ def test_the_search_finds_a_planted_key(tmp_path: Path, content: bytes) -> None:
     planted.write_bytes(content)
     with pytest.raises(AssertionError, match=r"file\.bin"):
         assert_secret_absent([tmp_path], ENV_KEY)
+
+
+def test_a_key_the_server_repeats_is_in_nothing_the_app_keeps_or_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpm_coach.ui.app import setup_logging  # the desktop app's own logging set-up
+
+    monkeypatch.setenv("OPENAI_API_KEY", ECHOED_KEY)
+    app_home = Path(os.environ["TPM_COACH_DATA_DIR"]).parent
+    out = tmp_path / "out"
+    out.mkdir()
+    with OpenAIStubServer(default=repeats_the_key()) as server:
+        llm = LlmSettings(provider=LlmProvider.CUSTOM, base_url=server.base_url, model="stub-model", max_retries=0)
+        save_settings(Settings(llm=llm))
+        data_paths = load_settings().data_paths().ensure()
+        setup_logging()
+        db = Database.open(data_paths.database)
+        try:
+            session_id = SessionRepository(db).create(["default"], title="refused key")
+            attempts = AttemptRepository(db)
+            attempt_id = attempts.create(session_id, sample_question(), sample_competency(), answer_mode="typed")
+            attempts.save_transcript(attempt_id, Transcript(text=ANSWER, engine="typed"), DeliveryMetrics())
+            service = ScoringService(attempts, scorer_factory(lambda: load_settings().llm))
+            with pytest.raises(ScoringError) as caught:
+                service.score_attempt(attempt_id, scorer="llm")
+            # What the desktop app does with a failure: the message bar shows it, a worker logs it.
+            shown = str(caught.value)
+            logging.getLogger("tpm_coach.ui.workers").error("scoring failed: %s", shown, exc_info=caught.value)
+            record = attempts.get(attempt_id)
+            sessions = SessionRepository(db)
+            for fmt in (ReportFormat.MARKDOWN, ReportFormat.HTML):
+                report = load_report(sessions, attempts, session_id)
+                write_text_report(report, out / f"report.{fmt.value}", fmt)
+        finally:
+            db.close()
+            shutdown_logging()
+        cli = ["-m", "tpm_coach"]
+        strong = REPO_ROOT / "tests" / "data" / "transcripts" / "tech-001-strong.txt"
+        score = run([*cli, "score", "--question", "tech-001", "--transcript-file", str(strong)], out, "score")
+        backup = run([*cli, "backup", "-o", str(out / "backup.zip")], out, "backup")
+        bug_report = run([*cli, "doctor", "--report", str(out / "bug-report.zip")], out, "doctor-report")
+
+    # The key really went to the server and came back in its refusal, on both paths.
+    assert [r.headers["authorization"] for r in server.requests] == [f"Bearer {ECHOED_KEY}"] * 2
+    assert "refused the API key (HTTP 401)" in shown
+    assert record.status is AttemptStatus.SCORING_FAILED
+    assert "refused the API key" in record.status_reason
+    assert "refused the API key" in (out / "report.html").read_text(encoding="utf-8")
+    assert score.returncode == 2
+    assert "refused the API key" in score.stderr
+    assert backup.returncode == 0, backup.stderr
+    assert bug_report.returncode in (0, 1), bug_report.stderr
+    assert "scoring failed" in (app_home / "logs" / "tpm_coach.log").read_text(encoding="utf-8")
+    assert_secret_absent([app_home, out], ECHOED_KEY)
+    searched = {p.relative_to(tmp_path).as_posix() for p in files_searched([app_home, out])}
+    assert {
+        "app/config/config.toml",
+        "app/data/tpm_coach.sqlite3",
+        "app/logs/tpm_coach.log",
+        "out/report.md",
+        "out/report.html",
+        "out/backup.zip",
+        "out/bug-report.zip",
+        "out/score.stdout",
+        "out/score.stderr",
+    } <= searched

@@ -134,7 +134,7 @@ def test_server_errors_and_unreachable_servers_are_transcription_errors() -> Non
         settings,
         openai_client_factory=lambda url, key: new_client(url, key, timeout=5),
     )
-    with pytest.raises(TranscriptionError, match="cannot reach the transcription server"):
+    with pytest.raises(TranscriptionError, match="Cannot reach the transcription server"):
         engine.transcribe(AUDIO)
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "error_reply",
     "json_reply",
     "rejects_json_schema",
+    "repeats_the_key",
     "score_payload",
 ]
 
@@ -56,6 +57,8 @@ class Reply:
     `content` is the assistant message for a 200; `raw_body` replaces the whole body (e.g. a truncated
     JSON document); `delay_s` holds the reply back (the wait ends early when the server closes);
     a request with `"stream": true` gets SSE chunks of `content` unless `raw_body` is given.
+    With `trickle_every_s`, a 200 spends `delay_s` trickling instead of staying silent: the headers at once,
+    then a byte of JSON whitespace (or an SSE comment, when streaming) this often, then the reply.
     """
 
     status: int = 200
@@ -69,6 +72,7 @@ class Reply:
     chunk_chars: int = 17
     stream_cut_after: int | None = None  # stop a stream after this many content chunks, without [DONE]
     stream_error_after: int | None = None  # send an error event after this many content chunks
+    trickle_every_s: float | None = None
 
 
 Responder = Reply | Callable[[RecordedRequest], Reply]
@@ -159,6 +163,16 @@ def rejects_json_schema(then: Reply, *, style: str = "openai") -> Callable[[Reco
     return respond
 
 
+def repeats_the_key(status: int = 401) -> Callable[[RecordedRequest], Reply]:
+    """A gateway that refuses the key and quotes it back, as some do: the client must not pass that on."""
+
+    def respond(request: RecordedRequest) -> Reply:
+        key = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        return error_reply(status, f"Incorrect API key provided: {key}. Check the key you sent: {key}")
+
+    return respond
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -176,6 +190,12 @@ class _Handler(BaseHTTPRequestHandler):
         request = RecordedRequest("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
         owner = self.server.owner
         reply = owner._next_reply(request)
+        if reply.trickle_every_s and reply.status == 200 and reply.raw_body is None:
+            try:
+                self._trickle(reply, body)
+            except OSError:  # the client gave up and closed the connection: what a trickle test expects
+                self.close_connection = True
+            return
         if reply.delay_s and owner._closing.wait(reply.delay_s):
             return
         if not request.path.rstrip("/").endswith("/chat/completions"):
@@ -193,6 +213,37 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._send(200, json.dumps(payload).encode(), reply.headers)
 
+    def _trickle(self, reply: Reply, body: dict[str, Any]) -> None:
+        every = reply.trickle_every_s or 1.0
+        ticks = max(1, round(reply.delay_s / every))
+        model = str(body.get("model", "stub-model"))
+        streaming = bool(body.get("stream"))
+        completion = chat_completion_body(
+            reply.content, model, reply.finish_reason, reply.prompt_tokens, reply.completion_tokens
+        )
+        payload = json.dumps(completion).encode()
+        self.send_response(200)
+        if streaming:
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(ticks + len(payload)))
+        self.end_headers()
+        self.wfile.flush()
+        for _ in range(ticks):
+            if self.server.owner._closing.wait(every):
+                self.close_connection = True
+                return
+            self.wfile.write(b": keep-alive\n\n" if streaming else b" ")
+            self.wfile.flush()
+        if streaming:
+            include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+            self._stream(reply, model, include_usage, headers_sent=True)
+        else:
+            self.wfile.write(payload)
+
     def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
         self.send_header("content-type", "application/json")
@@ -202,12 +253,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _stream(self, reply: Reply, model: str, include_usage: bool) -> None:
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("cache-control", "no-cache")
-        self.send_header("connection", "close")
-        self.end_headers()
+    def _stream(self, reply: Reply, model: str, include_usage: bool, *, headers_sent: bool = False) -> None:
+        if not headers_sent:
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("cache-control", "no-cache")
+            self.send_header("connection", "close")
+            self.end_headers()
         self.close_connection = True
         pieces = [reply.content[i : i + reply.chunk_chars] for i in range(0, len(reply.content), reply.chunk_chars)]
         base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": model}
@@ -243,18 +295,19 @@ class _Server(ThreadingHTTPServer):
 
 
 class OpenAIStubServer:
-    """Serve scripted chat completions on 127.0.0.1; use as a context manager.
+    """Serve scripted chat completions on 127.0.0.1 (or `host`); use as a context manager.
 
     `script(...)` queues replies in order; once the queue is empty `default` answers (a 500 unless set).
     """
 
-    def __init__(self, default: Responder | None = None) -> None:
+    def __init__(self, default: Responder | None = None, *, host: str = "127.0.0.1") -> None:
         self.requests: list[RecordedRequest] = []
         self.default: Responder = default or error_reply(500, "no scripted reply left")
+        self.host = host
         self._queue: list[Responder] = []
         self._lock = threading.Lock()
         self._closing = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="openai-stub", daemon=True
@@ -266,7 +319,7 @@ class OpenAIStubServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"http://{self.host}:{self.port}/v1"
 
     def script(self, *replies: Responder) -> OpenAIStubServer:
         with self._lock:

@@ -1,4 +1,5 @@
-"""When things go wrong in a session: the LLM fails (retry), there is no microphone (type instead)."""
+"""When things go wrong in a session: the LLM fails (retry) or hangs (closing cancels it), there is no
+microphone (type instead)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.support.openai_server import OpenAIStubServer, error_reply
+from tests.support.openai_server import OpenAIStubServer, Reply, error_reply
 from tests.ui.conftest import message_button, rubric_reply, use_stub_llm
 from tests.ui.test_practice_typed import ANSWER, start_one_question
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.practice import Phase
+from tpm_coach.storage import AttemptRepository, Database
 from tpm_coach.ui.main_window import MainWindow
 
 
@@ -70,6 +72,35 @@ def test_score_offline_from_the_failure_row(qtbot: QtBot, main_window: MainWindo
     assert controller.record is not None and controller.record.score is not None
     assert controller.record.score.scorer == "offline"
     assert "Offline estimate" in window.practice.feedback.view.scorer.text()
+
+
+def test_closing_the_window_cancels_a_scoring_call_that_hangs(
+    qtbot: QtBot, main_window: MainWindow, stub_llm: OpenAIStubServer
+) -> None:
+    window = main_window
+    use_stub_llm(window.context, stub_llm)
+    window.context.settings.llm.timeout_s = 300  # longer than any wait here: only cancelling can end the call
+    stub_llm.default = Reply(content="{}", delay_s=300)  # accepts the request, then says nothing
+    start_one_question(qtbot, window)
+    page = window.practice.question
+    page.show_typing(True)
+    page.typed.setPlainText(ANSWER)
+    qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+    controller = window.practice.controller
+    assert controller is not None
+    assert stub_llm.wait_for_requests(1, timeout_s=15)
+    attempt_id = controller.attempt_id
+    database = window.context.data_paths.database
+
+    window.close()  # shutdown waits for background work, so the worker must have ended by now
+
+    assert window.workers.active_count() == 0
+    db = Database.open(database)
+    try:
+        attempt = AttemptRepository(db).get(attempt_id or 0)
+    finally:
+        db.close()
+    assert attempt.status is AttemptStatus.TRANSCRIBED  # cancelled, not failed: it can be scored later
 
 
 @pytest.fixture

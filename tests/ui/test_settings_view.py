@@ -107,7 +107,7 @@ def test_test_connection_explains_failures(qtbot: QtBot, main_window: MainWindow
         closed_port = probe.getsockname()[1]
     llm.base_url.setText(f"http://127.0.0.1:{closed_port}/v1")
     qtbot.mouseClick(llm.test, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "cannot reach" in llm.test_result.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "Cannot reach" in llm.test_result.text(), timeout=20_000)
 
 
 def test_offline_scorer_disables_the_llm_fields(qtbot: QtBot, main_window: MainWindow) -> None:

@@ -139,5 +139,5 @@ def test_unreachable_llm_exits_2_with_what_to_do(server: OpenAIStubServer) -> No
     env = {"OPENAI_BASE_URL": url, "TPM_COACH_LLM_MODEL": "m", "TPM_COACH_LLM_MAX_RETRIES": "0"}
     result = tpm("score", "--question", "tech-001", "--transcript-file", str(STRONG), env=env)
     assert result.returncode == 2
-    assert f"Could not reach the LLM at {url}: connection refused" in result.stderr
-    assert "start the server or check Settings > LLM" in result.stderr
+    assert f"Cannot reach the LLM server at {url}: connection refused" in result.stderr
+    assert "start the server or check the address in Settings > LLM" in result.stderr

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.openai_server import OpenAIStubServer, error_reply, json_reply, score_payload
+from tests.support.openai_server import OpenAIStubServer, RecordedRequest, Reply, error_reply, json_reply, score_payload
 from tpm_coach.banks import load_bank
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.domain import (
@@ -19,9 +20,10 @@ from tpm_coach.domain import (
     ScoreResult,
     Transcript,
 )
-from tpm_coach.errors import EmptyAnswerError, ScoringError
+from tpm_coach.errors import EmptyAnswerError, ScoringCancelledError, ScoringError, ScoringSupersededError
 from tpm_coach.paths import default_bank_path
 from tpm_coach.scoring import OfflineScorer, Scorer, ScorerChoice, ScoringService, scorer_factory
+from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.scoring.llm import LlmScorer, build_openai_client
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 
@@ -230,3 +232,85 @@ def test_no_llm_configured_is_an_actionable_failure(
         ScoringService(attempts, scorer_factory(LlmSettings())).score_attempt(attempt_id, scorer="llm")
     assert "Settings > LLM" in caught.value.hint
     assert attempts.get(attempt_id).status is AttemptStatus.SCORING_FAILED
+
+
+def held_reply(release: threading.Event, reply: Reply) -> Callable[[RecordedRequest], Reply]:
+    """The server holds its answer until `release` is set: a scoring call still in flight."""
+
+    def respond(request: RecordedRequest) -> Reply:
+        release.wait(30)
+        return reply
+
+    return respond
+
+
+def run_in_thread(fn: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(fn())
+        except Exception as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="scoring")
+    thread.start()
+    return thread, outcome
+
+
+def patient_llm(server: OpenAIStubServer, cancellation: Cancellation | None = None) -> Callable[[ScorerChoice], Scorer]:
+    """The app's own scorer factory (offline or LLM), with a timeout longer than any test waits."""
+    llm = LlmSettings(provider=LlmProvider.CUSTOM, base_url=server.base_url, model="m", timeout_s=60, max_retries=0)
+    return scorer_factory(llm, cancellation=cancellation)
+
+
+@pytest.mark.parametrize("late", ["score", "failure"])
+def test_a_late_outcome_never_overwrites_a_newer_one(
+    tmp_path: Path, server: OpenAIStubServer, question: Question, competency: Competency, late: str
+) -> None:
+    # Two connections to one file, as the app's workers have: the older call and the newer one.
+    older_db, newer_db = Database.open(tmp_path / "data.sqlite3"), Database.open(tmp_path / "data.sqlite3")
+    try:
+        attempt_id = new_attempt(AttemptRepository(older_db), question, competency)
+        release = threading.Event()
+        ids = [c.id for c in competency.rubric.criteria]
+        reply = json_reply(score_payload(ids, 5)) if late == "score" else error_reply(500, "the model crashed")
+        server.script(held_reply(release, reply))
+        older = ScoringService(AttemptRepository(older_db), patient_llm(server))
+        thread, outcome = run_in_thread(lambda: older.score_attempt(attempt_id, scorer="llm"))
+        assert server.wait_for_requests(1)
+
+        newer_service = ScoringService(AttemptRepository(newer_db), patient_llm(server))
+        newer = newer_service.score_attempt(attempt_id, scorer="offline")
+        release.set()
+        thread.join(30)
+
+        (error,) = outcome
+        assert isinstance(error, ScoringSupersededError if late == "score" else ScoringError)
+        record = AttemptRepository(newer_db).get(attempt_id)
+        assert record.status is AttemptStatus.SCORED
+        assert record.status_reason == ""
+        assert record.score == newer
+        assert newer_db.conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 1
+    finally:
+        older_db.close()
+        newer_db.close()
+
+
+def test_cancelled_scoring_leaves_the_attempt_as_it_was(
+    attempts: AttemptRepository, server: OpenAIStubServer, question: Question, competency: Competency
+) -> None:
+    attempt_id = new_attempt(attempts, question, competency)
+    server.default = Reply(content="{}", delay_s=60)  # accepts the request and says nothing
+    cancellation = Cancellation()
+    service = ScoringService(attempts, patient_llm(server, cancellation))
+    thread, outcome = run_in_thread(lambda: service.score_attempt(attempt_id, scorer="llm"))
+    assert server.wait_for_requests(1)
+    cancellation.cancel()
+    thread.join(20)
+    assert not thread.is_alive()
+    (error,) = outcome
+    assert isinstance(error, ScoringCancelledError)
+    record = attempts.get(attempt_id)
+    assert record.status is AttemptStatus.TRANSCRIBED
+    assert record.status_reason == ""

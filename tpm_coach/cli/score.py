@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from tpm_coach.cli.common import context
+from tpm_coach.config import Settings
 from tpm_coach.domain import Competency, CriterionScore, Question, QuestionKind, ScoreResult
 from tpm_coach.errors import KnownError
+from tpm_coach.plain_http import allow_plain_http, exposed_host
 from tpm_coach.scoring.base import Scorer, adhoc_question
 from tpm_coach.scoring.eval import eval_files, load_eval_file, run_eval
 from tpm_coach.scoring.eval_report import ScorerReport, format_report
@@ -53,6 +55,12 @@ def register(subparsers: Any) -> None:
         default=None,
         help="default: llm when one is configured in the settings, else offline",
     )
+    p.add_argument(
+        "--allow-plain-http",
+        action="store_true",
+        help="agree to send the API key over unencrypted http:// to the configured LLM server on another computer "
+        "(remembered in the settings)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_score, parser=p)
 
@@ -94,6 +102,12 @@ def register(subparsers: Any) -> None:
         metavar="X",
         help="highest acceptable overall score of an off-topic answer (default: 1.5 offline, not checked for llm)",
     )
+    p.add_argument(
+        "--allow-plain-http",
+        action="store_true",
+        help="agree to send the API key over unencrypted http:// to the configured LLM server on another computer "
+        "(remembered in the settings)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_eval, parser=p)
 
@@ -113,10 +127,19 @@ def _read_transcript(path: Path) -> str:
         raise KnownError(f"{path}: cannot read the file ({exc.strerror})") from exc
 
 
+def _allow_plain_http(settings: Settings) -> None:
+    host = exposed_host(settings.llm.resolved_base_url())
+    if host is not None:
+        allow_plain_http(host, settings)
+        print(f"tpm-coach: the API key may now be sent unencrypted to {host} (saved in the settings)", file=sys.stderr)
+
+
 def _score(args: argparse.Namespace) -> int:
     if args.question_text is not None and not args.competency:
         args.parser.error("--question-text needs --competency")
     ctx = context()
+    if args.allow_plain_http:
+        _allow_plain_http(ctx.settings)
     try:
         library = ctx.banks
         competency: Competency
@@ -214,6 +237,8 @@ def _eval(args: argparse.Namespace) -> int:
         args.parser.error("--repeat must be between 1 and 50")
     files = [load_eval_file(path) for path in eval_files(args.files)]
     ctx = context()
+    if args.allow_plain_http:
+        _allow_plain_http(ctx.settings)
     try:
         scorers: dict[str, Scorer] = {}
         for name in dict.fromkeys(args.scorer or ["offline"]):

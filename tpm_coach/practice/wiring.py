@@ -21,7 +21,7 @@ from tpm_coach.storage import AttemptRecord, AttemptRepository, Database
 from tpm_coach.transcription.speech_model import SpeechModel
 
 if TYPE_CHECKING:
-    pass
+    from tpm_coach.scoring.call_guard import Cancellation
 
 
 @contextmanager
@@ -46,8 +46,10 @@ def build_services(
     speech: SpeechModel,
     *,
     sounddevice: Callable[[], ModuleType] = _sounddevice,
+    cancellation: Cancellation | None = None,
 ) -> PracticeServices:
-    """`settings` returns the current settings, so a change in Settings applies to the next answer."""
+    """`settings` returns the current settings, so a change in Settings applies to the next answer.
+    `cancellation` stops every LLM call the services make (the window cancels it when closing)."""
 
     def device() -> str | None:
         return settings().audio.input_device or None
@@ -95,7 +97,7 @@ def build_services(
         from tpm_coach.scoring import ScoringService, scorer_factory
 
         with attempts_for_worker(db_path) as attempts:
-            service = ScoringService(attempts, scorer_factory(lambda: settings().llm))
+            service = ScoringService(attempts, scorer_factory(lambda: settings().llm, cancellation=cancellation))
             return service.score_attempt(attempt_id, scorer=scorer)
 
     def load_history() -> list[AttemptRecord]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from tpm_coach.config import LlmSettings
 from tpm_coach.errors import ScoringError
 from tpm_coach.scoring.base import Scorer, ScorerChoice
+from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.scoring.offline import OfflineScorer
 
 
@@ -19,12 +20,15 @@ def resolve_choice(choice: str, settings: LlmSettings) -> str:
     return choice
 
 
-def build_scorer(choice: str, settings: LlmSettings, api_key: str | None = None) -> Scorer:
+def build_scorer(
+    choice: str, settings: LlmSettings, api_key: str | None = None, *, cancellation: Cancellation | None = None
+) -> Scorer:
+    """The scorer `choice` names; an LLM scorer's calls stop when `cancellation` is cancelled."""
     kind = resolve_choice(choice, settings)
     if kind == "offline":
         return OfflineScorer()
     # The openai package is only imported when an LLM is actually used.
-    from tpm_coach.scoring.llm import LlmScorer, build_openai_client
+    from tpm_coach.scoring.llm import connect_scorer
     from tpm_coach.secrets import get_api_key
 
     if not settings.enabled and not settings.base_url:
@@ -32,26 +36,21 @@ def build_scorer(choice: str, settings: LlmSettings, api_key: str | None = None)
             "No LLM is configured, so this answer cannot be scored with an LLM",
             "choose a provider in Settings > LLM (or set TPM_COACH_LLM_PROVIDER), or use the offline scorer",
         )
-    client = build_openai_client(settings, api_key if api_key is not None else get_api_key())
-    return LlmScorer(
-        client,
-        settings.resolved_model(),
-        timeout_s=settings.timeout_s,
-        max_retries=settings.max_retries,
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
-        owns_client=True,
-    )
+    return connect_scorer(settings, api_key if api_key is not None else get_api_key(), cancellation=cancellation)
 
 
 def scorer_factory(
-    settings: LlmSettings | Callable[[], LlmSettings], api_key: str | None = None
+    settings: LlmSettings | Callable[[], LlmSettings],
+    api_key: str | None = None,
+    *,
+    cancellation: Cancellation | None = None,
 ) -> Callable[[ScorerChoice], Scorer]:
     """A factory for ScoringService. Pass a callable returning the current LLM settings and each scoring
-    request uses the settings as they are then, so a change in Settings applies to the next answer."""
+    request uses the settings as they are then, so a change in Settings applies to the next answer.
+    `cancellation` stops every LLM call the factory's scorers make (the app calls it when closing)."""
 
     def build(choice: ScorerChoice) -> Scorer:
         current = settings() if callable(settings) else settings
-        return build_scorer(choice, current, api_key)
+        return build_scorer(choice, current, api_key, cancellation=cancellation)
 
     return build

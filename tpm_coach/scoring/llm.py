@@ -19,7 +19,10 @@ import openai
 
 from tpm_coach.config import LlmSettings
 from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
-from tpm_coach.errors import ScoringError
+from tpm_coach.errors import ScoringCancelledError, ScoringError
+from tpm_coach.openai_errors import Endpoint, explain
+from tpm_coach.plain_http import check_key_transport
+from tpm_coach.scoring.call_guard import CallCancelled, CallGuard, CallTimedOut, Cancellation
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.scoring.prompts import build_repair_message, build_scoring_prompt, is_behavioral
 from tpm_coach.scoring.reply import (
@@ -41,17 +44,43 @@ _BACKOFF_CAP_S = 8.0
 _SAVED_HINT = "the answer is saved and can be scored again later"
 
 
-def build_openai_client(settings: LlmSettings, api_key: str | None) -> openai.OpenAI:
-    """A client for the configured server. The client's own retries are off: LlmScorer retries itself."""
+def build_openai_client(settings: LlmSettings, api_key: str | None, *, guard: CallGuard | None = None) -> openai.OpenAI:
+    """A client for the configured server. The client's own retries are off: LlmScorer retries itself.
+
+    With a `guard`, the guard can cut the client's calls (give the same guard to LlmScorer). Raises
+    InsecureTransportError when the key would go unencrypted to another computer not yet allowed.
+    """
     base_url = settings.resolved_base_url()
     if not base_url:
         raise ScoringError("No LLM server is configured", "choose a provider and base URL in Settings > LLM")
+    check_key_transport(base_url, api_key, settings.allow_plain_http_hosts)
+    http_client = None if guard is None else openai.DefaultHttpxClient(event_hooks={"request": [guard.on_request]})
     return openai.OpenAI(
         base_url=base_url,
         api_key=api_key or LOCAL_API_KEY,
         timeout=settings.timeout_s,
         max_retries=0,
+        http_client=http_client,
     )
+
+
+def connect_scorer(
+    settings: LlmSettings, api_key: str | None, *, cancellation: Cancellation | None = None, **options: Any
+) -> LlmScorer:
+    """An LlmScorer with its own client for the configured server, whose calls `cancellation` can stop.
+
+    `options` override LlmScorer's keyword arguments taken from the settings.
+    """
+    guard = CallGuard(cancellation)
+    client = build_openai_client(settings, api_key, guard=guard)
+    chosen: dict[str, Any] = {
+        "timeout_s": settings.timeout_s,
+        "max_retries": settings.max_retries,
+        "temperature": settings.temperature,
+        "max_tokens": settings.max_tokens,
+        **options,
+    }
+    return LlmScorer(client, settings.resolved_model(), guard=guard, owns_client=True, **chosen)
 
 
 @dataclass
@@ -67,7 +96,14 @@ class _MalformedBody(Exception):
 
 
 class LlmScorer:
-    """Scores one answer per call; thread-compatible but not meant to be shared across threads."""
+    """Scores one answer per call; thread-compatible but not meant to be shared across threads.
+
+    Each request may take `timeout_s` in all (not per read), and one `score()` with its retries and repair
+    `deadline_s` (default: a timeout for each attempt the retries allow and one for the repair, plus the
+    longest pause between retries). The limits and `cancel()` can end a blocked request only when the
+    client was built with the same `guard` (build_openai_client, or simply connect_scorer); otherwise a
+    request ends at the client's per-read timeout.
+    """
 
     kind = "llm"
 
@@ -84,8 +120,10 @@ class LlmScorer:
         max_retry_after_s: float = 30.0,
         reply_limits: ReplyLimits | None = None,
         owns_client: bool = False,
+        guard: CallGuard | None = None,
+        deadline_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         if not model:
             raise ScoringError("No LLM model is configured", "set the model name in Settings > LLM")
@@ -99,8 +137,11 @@ class LlmScorer:
         self.max_retry_after_s = max_retry_after_s
         self.reply_limits = reply_limits
         self._owns_client = owns_client
+        self.guard = guard or CallGuard()
+        self.deadline_s = deadline_s if deadline_s is not None else timeout_s * (max_retries + 2) + _BACKOFF_CAP_S
         self._clock = clock
-        self._sleep = sleep
+        # The pause between retries ends early on cancel().
+        self._sleep = sleep or self.guard.wait
         # Which response format this server accepts (see _response_format); learnt once per instance.
         self.format_level = STRICT_SCHEMA
 
@@ -113,11 +154,21 @@ class LlmScorer:
         if self._owns_client:
             self.client.close()
 
+    def cancel(self) -> None:
+        """Stop scoring from any thread: a `score()` under way raises ScoringCancelledError within moments."""
+        self.guard.cancel()
+
     # -- scoring -------------------------------------------------------------------------------
     def score(
         self, question: Question, competency: Competency, transcript: str, metrics: DeliveryMetrics | None = None
     ) -> ScoreResult:
         ensure_answer_present(transcript)
+        try:
+            return self._score(question, competency, transcript)
+        except CallCancelled as exc:
+            raise ScoringCancelledError("Scoring was cancelled", _SAVED_HINT) from exc
+
+    def _score(self, question: Question, competency: Competency, transcript: str) -> ScoreResult:
         prompt = build_scoring_prompt(question, competency, transcript)
         schema = reply_json_schema(competency, is_behavioral(question), self.reply_limits)
         messages = list(prompt.messages)
@@ -125,10 +176,11 @@ class LlmScorer:
         tokens: list[int | None] = [None, None]
         notes: list[str] = []
         started = self._clock()
+        ends_at = started + self.deadline_s
         repaired = False
         while True:
             try:
-                completion = self._complete(messages, schema, notes)
+                completion = self._complete(messages, schema, notes, ends_at)
             except _MalformedBody as exc:
                 if repaired:
                     raise ScoringError(
@@ -170,35 +222,50 @@ class LlmScorer:
         )
 
     # -- one completion, with transport retries and the JSON-mode fallback ----------------------
-    def _complete(self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str]) -> _Completion:
+    def _complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str], ends_at: float
+    ) -> _Completion:
         failures = 0
+        error: Exception
         while True:
+            remaining = ends_at - self._clock()
+            if remaining <= 0:
+                raise self._out_of_time(failures)
+            seconds = min(self.timeout_s, remaining)
             try:
-                return self._request(messages, schema, notes)
+                return self._request(messages, schema, notes, seconds)
             except json.JSONDecodeError as exc:
                 raise _MalformedBody() from exc
+            except (CallTimedOut, openai.APITimeoutError) as exc:
+                if seconds < self.timeout_s:  # what ran out was the whole scoring's time, not this request's
+                    raise self._out_of_time(failures + 1) from exc
+                delay, error = _backoff(failures), exc
             except openai.RateLimitError as exc:
                 after = _retry_after(exc.response.headers)
                 delay = min(_backoff(failures) if after is None else after, self.max_retry_after_s)
-                error: Exception = exc
+                error = exc
             except openai.APIStatusError as exc:
                 if exc.status_code < 500:
-                    raise self._client_error(exc) from exc
+                    raise self._explain(exc) from exc
                 delay, error = _backoff(failures), exc
-            except openai.APIConnectionError as exc:  # includes APITimeoutError
+            except openai.APIConnectionError as exc:
                 delay, error = _backoff(failures), exc
             except openai.APIError as exc:  # e.g. an error event inside a stream: the server's own failure
                 delay, error = _backoff(failures), exc
             failures += 1
-            if failures > self.max_retries:
-                raise self._gave_up(error, failures) from error
+            if failures > self.max_retries or self._clock() + delay >= ends_at:
+                raise self._explain(error, failures) from error
             self._sleep(delay)
+            self.guard.check()
 
-    def _request(self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str]) -> _Completion:
+    def _request(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str], seconds: float
+    ) -> _Completion:
         level = self.format_level
         while True:
             try:
-                completion = self._send(messages, _response_format(level, schema))
+                with self.guard.call(seconds):
+                    completion = self._send(messages, _response_format(level, schema), seconds)
             except openai.APIStatusError as exc:
                 if level < JSON_MODE and _rejects_format(exc):
                     level += 1
@@ -211,18 +278,18 @@ class LlmScorer:
                 notes.append(note)
             return completion
 
-    def _send(self, messages: list[dict[str, str]], response_format: dict[str, Any]) -> _Completion:
+    def _send(self, messages: list[dict[str, str]], response_format: dict[str, Any], seconds: float) -> _Completion:
         # The wire format is plain dicts; the client's TypedDict overloads cannot see that, hence the casts.
         max_tokens = self.max_tokens if self.max_tokens is not None else openai.omit
         if self.stream:
-            return self._send_streaming(messages, response_format, max_tokens)
+            return self._send_streaming(messages, response_format, max_tokens, seconds)
         response = self.client.chat.completions.create(
             model=self.model,
             messages=cast(Any, messages),
             response_format=cast(Any, response_format),
             temperature=self.temperature,
             max_tokens=max_tokens,
-            timeout=self.timeout_s,
+            timeout=seconds,
         )
         if not response.choices:
             return _Completion(None, None, *_usage(response.usage))
@@ -230,7 +297,11 @@ class LlmScorer:
         return _Completion(choice.message.content, choice.finish_reason, *_usage(response.usage))
 
     def _send_streaming(
-        self, messages: list[dict[str, str]], response_format: dict[str, Any], max_tokens: int | openai.Omit
+        self,
+        messages: list[dict[str, str]],
+        response_format: dict[str, Any],
+        max_tokens: int | openai.Omit,
+        seconds: float,
     ) -> _Completion:
         parts: list[str] = []
         finish: str | None = None
@@ -241,7 +312,7 @@ class LlmScorer:
             response_format=cast(Any, response_format),
             temperature=self.temperature,
             max_tokens=max_tokens,
-            timeout=self.timeout_s,
+            timeout=seconds,
             stream=True,
             stream_options={"include_usage": True},
         ) as chunks:
@@ -255,46 +326,21 @@ class LlmScorer:
         return _Completion("".join(parts), finish, *usage)
 
     # -- errors a person can act on --------------------------------------------------------------
-    def _client_error(self, exc: openai.APIStatusError) -> ScoringError:
-        detail = _server_message(exc)
-        if exc.status_code in (401, 403):
-            return ScoringError(
-                f"The LLM server at {self.base_url} refused the API key (HTTP {exc.status_code}): {detail}",
-                "set the key in Settings > LLM or the OPENAI_API_KEY environment variable",
-            )
-        if exc.status_code == 404:
-            return ScoringError(
-                f"The LLM server at {self.base_url} has no model '{self.model}' or no chat endpoint (HTTP 404)",
-                "check the model name and base URL (it usually ends in /v1) in Settings > LLM",
-            )
-        return ScoringError(
-            f"The LLM server at {self.base_url} rejected the request (HTTP {exc.status_code}): {detail}",
-            "check the model and server in Settings > LLM; " + _SAVED_HINT,
+    def _explain(self, error: BaseException, attempts: int | None = None) -> ScoringError:
+        endpoint = Endpoint("LLM server", self.base_url, self.model, "Settings > LLM")
+        key = self.client.api_key
+        limit = error.seconds if isinstance(error, CallTimedOut) else self.timeout_s
+        message, hint = explain(
+            error, endpoint, attempts=attempts, timeout_s=limit, secrets=() if key == LOCAL_API_KEY else (key,)
         )
+        return ScoringError(message, f"{hint}; {_SAVED_HINT}" if hint else _SAVED_HINT)
 
-    def _gave_up(self, error: Exception, attempts: int) -> ScoringError:
+    def _out_of_time(self, attempts: int) -> ScoringError:
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"
-        if isinstance(error, openai.APITimeoutError):
-            return ScoringError(
-                f"The LLM at {self.base_url} did not answer within {self.timeout_s:g} s ({tries})",
-                "a local model may need a longer timeout or a smaller model (Settings > LLM); " + _SAVED_HINT,
-            )
-        if isinstance(error, openai.APIConnectionError):
-            reason = "connection refused" if _refused(error) else "the connection failed"
-            return ScoringError(
-                f"Could not reach the LLM at {self.base_url}: {reason} ({tries})",
-                "start the server or check Settings > LLM",
-            )
-        if isinstance(error, openai.RateLimitError):
-            return ScoringError(
-                f"The LLM at {self.base_url} is rate limiting requests (HTTP 429, {tries})",
-                "wait a minute and score again; " + _SAVED_HINT,
-            )
-        status = error.status_code if isinstance(error, openai.APIStatusError) else "?"
-        detail = _server_message(error) if isinstance(error, openai.APIStatusError) else str(error)
         return ScoringError(
-            f"The LLM server at {self.base_url} failed with HTTP {status} ({tries}): {detail}",
-            "check the server's log; " + _SAVED_HINT,
+            f"The LLM server at {self.base_url} did not finish scoring within {self.deadline_s:g} s ({tries})",
+            "check that the server is running; a local model may need a longer timeout or a smaller model "
+            f"(Settings > LLM); {_SAVED_HINT}",
         )
 
 
@@ -353,25 +399,3 @@ def _retry_after(headers: Any) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _refused(error: BaseException) -> bool:
-    seen: BaseException | None = error
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, ConnectionRefusedError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _server_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])[:300]
-        if isinstance(inner, str):
-            return inner[:300]
-    return exc.message[:300]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tpm_coach.domain import AttemptStatus, Competency, ScoreResult
-from tpm_coach.errors import ScoringError
+from tpm_coach.errors import ScoringCancelledError, ScoringError, ScoringSupersededError
+from tpm_coach.redact import redact
 from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.storage import AttemptRepository
@@ -16,7 +17,9 @@ class ScoringService:
 
     The transcript is never touched. A failure leaves the attempt `scoring_failed` with the reason (unless it
     already had a score, which stays current), and the attempt can be scored again at any time, with either
-    scorer.
+    scorer. An outcome is stored only if the attempt is still as it was read before scoring: a slow call
+    that ends after a newer scoring stored its outcome changes nothing (ScoringSupersededError for a score).
+    Cancelled scoring stores nothing.
     """
 
     def __init__(self, attempts: AttemptRepository, scorer_factory: Callable[[ScorerChoice], Scorer]) -> None:
@@ -38,12 +41,20 @@ class ScoringService:
                 if callable(close):
                     close()
             check_result(result, record.competency)
+        except ScoringCancelledError:
+            raise
         except ScoringError as exc:
             # Re-scoring an answer that already has a valid score must not hide that score behind a failure.
             if record.score is None:
-                self.attempts.mark_scoring_failed(attempt_id, str(exc))
+                # Errors are redacted where they are made; this is the second line, as the reason is kept,
+                # exported and backed up.
+                self.attempts.settle_scoring(attempt_id, record, redact(str(exc)))
             raise
-        self.attempts.save_score(attempt_id, result)
+        if not self.attempts.settle_scoring(attempt_id, record, result):
+            raise ScoringSupersededError(
+                f"Answer {attempt_id} was scored again while this scoring was under way; the newer outcome is kept",
+                "nothing is lost: the answer shows its latest score or failure",
+            )
         return result
 
     def failed_attempt_ids(self) -> list[int]:

@@ -59,7 +59,15 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back if the block raises.
+
+        Inside another transaction it joins that one, so a check and the writes it guards can be one unit:
+        the outer block commits or rolls back the whole.
+        """
+        joining = self.conn.in_transaction
+        if joining:
+            yield self.conn
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn

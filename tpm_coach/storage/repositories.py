@@ -364,3 +364,21 @@ class AttemptRepository:
             latency_ms=row["latency_ms"],
             **feedback,
         )
+
+    def settle_scoring(self, attempt_id: int, expected: AttemptRecord, outcome: ScoreResult | str) -> bool:
+        """Store a scoring outcome (a score, or why scoring failed) only if the attempt is still as `expected`,
+        read before scoring began: same status, reason and current score. Otherwise store nothing and return
+        False, so a late result never overwrites what a newer scoring stored meanwhile."""
+        with self.db.transaction():  # BEGIN IMMEDIATE: no other connection writes between check and write
+            current = self.get(attempt_id)
+            if (current.status, current.status_reason, current.score) != (
+                expected.status,
+                expected.status_reason,
+                expected.score,
+            ):
+                return False
+            if isinstance(outcome, ScoreResult):
+                self.save_score(attempt_id, outcome)
+            else:
+                self.mark_scoring_failed(attempt_id, outcome)
+        return True

@@ -53,6 +53,8 @@ class RemoteEngine:
     def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript:
         import openai
 
+        from tpm_coach.openai_errors import Endpoint, explain
+
         samples = np.asarray(audio, dtype=np.float32).reshape(-1)
         if len(samples) < SAMPLE_RATE // 10:
             return Transcript(text="", engine=self.engine_name, model=self._model)
@@ -60,21 +62,10 @@ class RemoteEngine:
         duration = len(samples) / SAMPLE_RATE
         try:
             response = self._request(payload, initial_prompt)
-        except openai.APIConnectionError as exc:
-            raise TranscriptionError(
-                f"cannot reach the transcription server at {self._client.base_url} ({exc.__class__.__name__})",
-                "check that the server runs and the address in Settings > Transcription, or switch to local",
-            ) from exc
-        except openai.APIStatusError as exc:
-            raise TranscriptionError(
-                f"the transcription server refused the request (HTTP {exc.status_code}: {_short(exc.message)})",
-                "check the server address, model name and API key in Settings",
-            ) from exc
-        except (openai.APIError, ValueError) as exc:
-            raise TranscriptionError(
-                f"the transcription server sent an unusable reply ({_short(str(exc))})",
-                "check that the server speaks the OpenAI transcription API",
-            ) from exc
+        except (openai.APIError, ValueError) as exc:  # ValueError: a body that is not JSON
+            base_url = str(self._client.base_url).rstrip("/")
+            endpoint = Endpoint("transcription server", base_url, self._model, "Settings > Transcription")
+            raise TranscriptionError(*explain(exc, endpoint, secrets=[self._client.api_key])) from exc
         return self._to_transcript(response, duration)
 
     def _request(self, payload: bytes, prompt: str | None) -> Any:
@@ -122,8 +113,3 @@ class RemoteEngine:
 
 def _field(item: Any, name: str) -> Any:
     return item.get(name) if isinstance(item, dict) else getattr(item, name)
-
-
-def _short(message: str, limit: int = 200) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import threading
 import traceback
@@ -21,6 +20,7 @@ from tpm_coach import paths
 from tpm_coach.config import Settings, load_settings
 from tpm_coach.context import AppContext
 from tpm_coach.errors import ConfigError, KnownError, SchemaTooNewError, StorageError
+from tpm_coach.logs import LOG_FILE_NAME, setup_logging
 from tpm_coach.maintenance import restore_backup
 from tpm_coach.maintenance.backup import backups_folder
 from tpm_coach.ui.messages import MessageSink
@@ -30,21 +30,6 @@ if TYPE_CHECKING:
     from tpm_coach.ui.main_window import MainWindow  # imported when the window is built, after the splash work
 
 log = logging.getLogger("tpm_coach")
-LOG_FILE_NAME = "tpm_coach.log"
-
-
-def setup_logging(folder: Path | None = None) -> Path:
-    """Log to a rotating file in the platform's log folder (and warnings to stderr)."""
-    folder = folder or paths.log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_FILE_NAME
-    root = logging.getLogger("tpm_coach")
-    if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
 
 
 class CrashReporter(QObject):

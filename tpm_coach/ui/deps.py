@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tpm_coach.context import AppContext
 from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.wiring import build_services
+from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.transcription.speech_model import SpeechModel
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
@@ -20,6 +21,7 @@ class ViewDeps:
     workers: WorkerPool
     speech: SpeechModel
     services: Callable[[], PracticeServices]
+    scoring_calls: Cancellation  # cancelled at shutdown, so no LLM call outlives the window
 
     @classmethod
     def build(
@@ -32,9 +34,12 @@ class ViewDeps:
     ) -> ViewDeps:
         """The app's own services over `context`; `services` replaces the practice services (tests, benches)."""
         speech = SpeechModel(lambda: context.settings.transcription)
+        scoring_calls = Cancellation()
         if services is None:
 
             def services() -> PracticeServices:
-                return build_services(lambda: context.settings, context.data_paths.database, speech)
+                return build_services(
+                    lambda: context.settings, context.data_paths.database, speech, cancellation=scoring_calls
+                )
 
-        return cls(context, messages, workers, speech, services)
+        return cls(context, messages, workers, speech, services, scoring_calls)

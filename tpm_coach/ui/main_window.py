@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         # The model's process goes first, so a thread waiting on it returns at once instead of finishing
         # a transcription nobody will see (the recording is kept and finished at the next start).
         self.speech.close()
+        self.deps.scoring_calls.cancel()
         self.message_bar.stop()
         self.runner.close()
         self.review.runner.close()

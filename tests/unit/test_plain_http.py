@@ -1,0 +1,134 @@
+"""The API key goes over plain http:// only to this computer, or to a host the user allowed once.
+
+The refusal comes before any connection; the allowance is kept in the settings file. The command line is
+run as a real process against a loopback-free address of this machine, so the key really would cross a
+network interface.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.support.openai_server import OpenAIStubServer, json_reply, score_payload
+from tpm_coach import paths
+from tpm_coach.config import LlmProvider, LlmSettings, Settings, load_settings
+from tpm_coach.errors import InsecureTransportError
+from tpm_coach.plain_http import allow_plain_http, check_key_transport, is_loopback
+from tpm_coach.scoring.llm import LOCAL_API_KEY, build_openai_client
+
+KEY = "sk-plainhttp-0a1b2c3d4e5f6789"
+STRONG = REPO_ROOT / "tests" / "data" / "transcripts" / "tech-001-strong.txt"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.45.6.7", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("LocalHost", True),
+        ("128.0.0.1", False),
+        ("10.0.0.5", False),
+        ("localhost.example.com", False),
+        ("gpu-box.lan", False),
+    ],
+)
+def test_only_loopback_addresses_count_as_this_computer(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("base_url", "api_key", "allowed"),
+    [
+        ("https://gpu-box.lan/v1", KEY, []),
+        ("http://127.0.0.1:11434/v1", KEY, []),
+        ("http://[::1]:8080/v1", KEY, []),
+        ("http://localhost:1234/v1", KEY, []),
+        ("http://gpu-box.lan:8000/v1", None, []),  # no key, nothing to leak
+        ("http://GPU-box.lan:8000/v1", KEY, ["gpu-box.lan"]),
+    ],
+)
+def test_a_client_is_built_where_the_key_is_safe(base_url: str, api_key: str | None, allowed: list[str]) -> None:
+    settings = LlmSettings(provider=LlmProvider.CUSTOM, base_url=base_url, model="m", allow_plain_http_hosts=allowed)
+    with build_openai_client(settings, api_key) as client:
+        assert client.api_key == (api_key or LOCAL_API_KEY)
+
+
+def test_a_key_over_plain_http_to_another_computer_is_refused() -> None:
+    settings = LlmSettings(provider=LlmProvider.CUSTOM, base_url="http://gpu-box.lan:8000/v1", model="m")
+    with pytest.raises(InsecureTransportError) as caught:
+        build_openai_client(settings, KEY)
+    assert caught.value.host == "gpu-box.lan"
+    assert "Refusing to send the API key unencrypted to gpu-box.lan" in caught.value.message
+    assert "--allow-plain-http" in caught.value.hint
+    with pytest.raises(InsecureTransportError):
+        check_key_transport("http://gpu-box.lan/v1", KEY, ["other.lan"])
+
+
+def test_an_allowance_is_saved_without_the_environments_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://gpu-box.lan:8000/v1")
+    in_use = load_settings()
+    allow_plain_http("GPU-Box.lan", in_use)
+    allow_plain_http("gpu-box.lan", in_use)  # twice: still listed once
+    saved = tomllib.loads(paths.config_file().read_text(encoding="utf-8"))
+    assert saved["llm"]["allow_plain_http_hosts"] == ["gpu-box.lan"]
+    assert saved["llm"]["base_url"] == ""
+    assert in_use.llm.allow_plain_http_hosts == ["gpu-box.lan"]
+    assert load_settings().llm.allow_plain_http_hosts == ["gpu-box.lan"]
+
+
+def this_machines_network_address() -> str:
+    """An address of this machine on a real interface (not loopback); the test is skipped without one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # UDP connect only picks a route; nothing is sent
+        except OSError:
+            pytest.skip("this machine has no network interface besides loopback")
+        address = str(probe.getsockname()[0])
+    if is_loopback(address):
+        pytest.skip("this machine has no network interface besides loopback")
+    return address
+
+
+def tpm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tpm_coach", *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+def test_the_command_line_refuses_then_sends_once_allowed() -> None:
+    ids = ["constraints", "architecture", "trade-offs", "failure-and-rollout"]
+    with OpenAIStubServer(default=json_reply(score_payload(ids, 4)), host=this_machines_network_address()) as server:
+        env = {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": KEY, "TPM_COACH_LLM_MODEL": "stub-model"}
+        score = ["score", "--question", "tech-001", "--transcript-file", str(STRONG), "--scorer", "llm"]
+
+        refused = tpm(*score, env=env)
+        assert refused.returncode == 2
+        assert f"Refusing to send the API key unencrypted to {server.host}" in refused.stderr
+        assert server.requests == []
+
+        allowed = tpm(*score, "--allow-plain-http", env=env)
+        assert allowed.returncode == 0, allowed.stderr
+        assert [r.headers["authorization"] for r in server.requests] == [f"Bearer {KEY}"]
+
+        remembered = tpm(*score, env=env)
+        assert remembered.returncode == 0, remembered.stderr
+        assert len(server.requests) == 2
+    assert Settings.model_validate(tomllib.loads(paths.config_file().read_text())).llm.allow_plain_http_hosts == [
+        server.host
+    ]
