@@ -125,7 +125,7 @@ def test_a_real_servers_reply_is_validated_and_stored(llama: LlamaServer, tmp_pa
     assert result.overall == pytest.approx(expected, abs=0.006)
     assert result.scorer == "llm"
     assert result.model == "smollm2"
-    assert result.prompt_version.startswith("score_answer.v1@")
+    assert result.prompt_version.startswith("score_answer.v2@")
     assert result.prompt_tokens
     assert result.prompt_tokens > 100
     assert result.completion_tokens

@@ -106,16 +106,21 @@ def score_payload(
     scores: dict[str, int] | int = 3,
     quotes: dict[str, list[str]] | None = None,
     *,
+    sentences: dict[str, list[int]] | None = None,
     star: dict[str, bool] | None = None,
 ) -> dict[str, Any]:
-    """A well-formed scoring reply as the prompt asks for it (criteria keyed by id)."""
+    """A well-formed scoring reply as the prompt asks for it (criteria keyed by id). Unless quotes or sentence
+    numbers are given, every criterion cites the answer's first sentence, so its score is backed."""
+    if sentences is None:
+        sentences = {cid: [1] for cid in criterion_ids} if quotes is None else {}
     quotes = quotes or {}
     payload: dict[str, Any] = {
         "criteria": {
             cid: {
-                "evidence": quotes.get(cid, []),
-                "rationale": f"Rationale for {cid}.",
+                "sentences": sentences.get(cid, []),
                 "score": scores if isinstance(scores, int) else scores[cid],
+                "rationale": f"Rationale for {cid}.",
+                **({"evidence": quotes[cid]} if cid in quotes else {}),
             }
             for cid in criterion_ids
         },

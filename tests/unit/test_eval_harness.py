@@ -71,8 +71,9 @@ ANSWER_POOR = "Sure, if the engineer says it is a config change I would trust th
 
 @pytest.fixture
 def scorer(server: OpenAIStubServer) -> Iterator[LlmScorer]:
-    # Each score reads the clock twice (start, end): the four scores take 1, 2, 3 and 4 seconds.
-    ticks = iter([0.0, 1.0, 10.0, 12.0, 20.0, 23.0, 30.0, 34.0])
+    # Each score reads the clock at its start, before each request (for its deadline) and at its end: the four
+    # scores take 1, 2, 3 and 4 seconds; the first makes two requests (a repair).
+    ticks = iter([0.0, 0.0, 0.5, 1.0, 10.0, 10.0, 12.0, 20.0, 20.0, 23.0, 30.0, 30.0, 34.0])
     settings = LlmSettings(provider=LlmProvider.CUSTOM, base_url=server.base_url, model="stub-model", timeout_s=5)
     made = LlmScorer(
         build_openai_client(settings, None),
@@ -94,12 +95,13 @@ def test_llm_runs_report_first_try_replies_latency_tokens_and_verified_evidence(
     ids = [c.id for c in competency.rubric.criteria]
     real = {ids[0]: ["behind a feature flag"]}  # a quote from the good answer
     invented = {ids[0]: ["we load tested it twice"]}  # not in the poor answer: dropped and flagged
+    backed = {i: [1] for i in ids[1:]}  # the other criteria cite the answer's first sentence
     server.script(
         Reply(content='{"criteria": '),  # cut short: the scorer asks for a repair
-        json_reply(score_payload(ids, 4, real)),
-        json_reply(score_payload(ids, 3, real)),
+        json_reply(score_payload(ids, 4, real, sentences=backed)),
+        json_reply(score_payload(ids, 3, real, sentences=backed)),
         json_reply(score_payload(ids, 2, invented)),
-        json_reply(score_payload(ids, 2)),
+        json_reply(score_payload(ids, 2, sentences={})),
     )
     data = EvalFile(
         answers=[
@@ -118,6 +120,6 @@ def test_llm_runs_report_first_try_replies_latency_tokens_and_verified_evidence(
     assert (report.latency_ms(50), report.latency_ms(95)) == (2000, 4000)
     # The stub reports 321 prompt and 123 completion tokens per reply; the repaired score made two requests.
     assert report.tokens_per_score == round((2 * 444 + 3 * 444) / 4)
-    # Two of the sixteen criteria carry a quote found in the answer; the invented quote is not verified.
-    assert report.evidence_share == round(2 / (4 * len(ids)), 3)
+    # The good answer's criteria all cite the answer (twice four); the poor answer's cite nothing real.
+    assert report.evidence_share == round(8 / (4 * len(ids)), 3)
     assert dict(summary_rows(report))["first-try valid replies"] == "75%"

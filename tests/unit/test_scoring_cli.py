@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.support.openai_server import OpenAIStubServer, json_reply, score_payload
+from tpm_coach.language.sentences import split_sentences
 
 TRANSCRIPTS = REPO_ROOT / "tests" / "data" / "transcripts"
 STRONG = TRANSCRIPTS / "tech-001-strong.txt"
@@ -116,7 +117,10 @@ def test_own_question_with_a_competency_and_stdin() -> None:
 
 def test_configured_llm_is_the_default_scorer(server: OpenAIStubServer) -> None:
     ids = ["constraints", "architecture", "trade-offs", "failure-and-rollout"]
-    server.script(json_reply(score_payload(ids, 4, {"trade-offs": ["a big-bang cut-over is far riskier"]})))
+    cited = {i: [1] for i in ids if i != "trade-offs"}
+    server.script(
+        json_reply(score_payload(ids, 4, {"trade-offs": ["a big-bang cut-over is far riskier"]}, sentences=cited))
+    )
     env = {"OPENAI_BASE_URL": server.base_url, "TPM_COACH_LLM_MODEL": "stub-model"}
 
     result = tpm("score", "--question", "tech-001", "--transcript-file", str(STRONG), "--json", env=env)
@@ -126,11 +130,12 @@ def test_configured_llm_is_the_default_scorer(server: OpenAIStubServer) -> None:
     assert data["scorer"] == "llm"
     assert data["model"] == "stub-model"
     assert data["overall"] == 4.0
-    assert data["prompt_version"].startswith("score_answer.v1@")
+    assert data["prompt_version"].startswith("score_answer.v2@")
     trade_offs = next(c for c in data["criteria"] if c["id"] == "trade-offs")
     assert trade_offs["evidence"] == ["a big-bang cut-over is far riskier"]
     assert len(server.requests) == 1
-    assert STRONG.read_text().strip() in server.requests[0].text()
+    sent = server.requests[0].text()
+    assert all(f"[{n}] {s.text}" in sent for n, s in enumerate(split_sentences(STRONG.read_text()), start=1))
 
 
 def test_unreachable_llm_exits_2_with_what_to_do(server: OpenAIStubServer) -> None:

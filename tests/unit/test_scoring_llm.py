@@ -13,6 +13,7 @@ from tests.support.scoring_fixtures import RecordingSleep, ScorerMaker, find_com
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.domain import Bank, Competency, Question
 from tpm_coach.errors import EmptyAnswerError
+from tpm_coach.language.sentences import split_sentences
 from tpm_coach.scoring.llm import JSON_MODE, SCHEMA_IN_JSON_MODE, STRICT_SCHEMA, LlmScorer, build_openai_client
 
 TRANSCRIPT = (
@@ -67,7 +68,7 @@ def test_success_is_validated_weighted_and_labelled(
     assert [c.score for c in result.criteria] == [scores[i] for i in ids(competency)]
     assert result.scorer == "llm"
     assert result.model == "stub-model"
-    assert result.prompt_version.startswith("score_answer.v1@")
+    assert result.prompt_version.startswith("score_answer.v2@")
     assert len(result.prompt_version.split("@")[1]) == 12
     assert (result.prompt_tokens, result.completion_tokens) == (900, 250)
     assert result.latency_ms is not None
@@ -108,12 +109,15 @@ def test_request_carries_schema_rubric_and_fenced_transcript(
     for criterion in competency.rubric.criteria:
         assert criterion.listen_for[0] in text
         assert all(anchor in text for anchor in criterion.anchors.values())
-    # The transcript sits between two random marker lines, after everything else.
+    # The transcript sits between two marker lines, after everything else, one numbered sentence a line.
     opener = next(line for line in text.splitlines() if line.startswith("<<<ANSWER "))
     token = opener.removeprefix("<<<ANSWER ").removesuffix(">>>")
     closer = f"<<<END ANSWER {token}>>>"
     assert len(token) == 16
-    assert text.index(opener) < text.index(TRANSCRIPT) < text.index(closer)
+    numbered = "\n".join(f"[{n}] {s.text}" for n, s in enumerate(split_sentences(TRANSCRIPT), start=1))
+    assert numbered.startswith("[1] ")
+    assert "\n[2] " in numbered
+    assert text.index(opener) < text.index(numbered) < text.index(closer)
     assert text.rstrip().endswith(closer)
 
 
@@ -135,7 +139,8 @@ def test_fence_marker_is_stable_per_answer_and_differs_between_answers(
 def test_streamed_reply_is_assembled(
     server: OpenAIStubServer, make_scorer: ScorerMaker, question: Question, competency: Competency
 ) -> None:
-    payload = score_payload(ids(competency), 4, {ids(competency)[0]: ["who is on call tomorrow"]})
+    backed = {i: [2] for i in ids(competency)[1:]}
+    payload = score_payload(ids(competency), 4, {ids(competency)[0]: ["who is on call tomorrow"]}, sentences=backed)
     server.script(json_reply(payload, chunk_chars=7, prompt_tokens=400, completion_tokens=90))
 
     result = make_scorer(stream=True).score(question, competency, TRANSCRIPT)

@@ -217,7 +217,7 @@ def test_invalid_json_content_gets_one_repair_request(
     assert repair[3]["role"] == "user"
     assert "not valid JSON" in repair[3]["content"]
     assert result.prompt_version.count("@") == 2
-    assert "+repair_json.v1@" in result.prompt_version
+    assert "+repair_json.v2@" in result.prompt_version
 
 
 def test_invalid_json_twice_fails_with_the_problem(
@@ -316,7 +316,9 @@ def test_quotes_not_in_the_answer_are_dropped_and_flagged(
     # An elided quote becomes one span per part.
     assert [e.quote for e in by_id[second].evidence] == ["I would ask what the change touches", "a rehearsed rollback"]
     assert not by_id[second].flagged
-    assert by_id[third].flagged  # a 4 with no words cited
+    # A 4 that cites nothing is capped at the middle anchor and says so.
+    assert by_id[third].flagged
+    assert (by_id[third].score, by_id[third].capped_from) == (3, 4)
     names = {c.id: c.name for c in competency.rubric.criteria}
-    assert any(note.startswith(f"{names[first]}: 1 quote") for note in result.notes)
-    assert any(note.startswith(f"{names[third]}: the score cites no words") for note in result.notes)
+    assert any(note.startswith(f"{names[first]}: 1 citation") for note in result.notes)
+    assert any(note.startswith(f"{names[third]}: the judge gave 4 but cited no sentence") for note in result.notes)

@@ -63,7 +63,14 @@ class CriterionScore(_Model):
     score: int
     rationale: str
     evidence: list[Evidence] = Field(default_factory=list)
-    flagged: bool = Field(default=False, description="True when quotes the scorer gave were not in the answer.")
+    flagged: bool = Field(
+        default=False,
+        description="True when the judgement is not fully backed: a citation pointed at nothing, or it was capped.",
+    )
+    capped_from: int | None = Field(
+        default=None,
+        description="The score the judge gave before it was capped at the middle anchor for citing no evidence.",
+    )
 
 
 class StarCheck(_Model):

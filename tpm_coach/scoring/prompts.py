@@ -13,9 +13,10 @@ from pathlib import Path
 
 from tpm_coach import paths
 from tpm_coach.domain import Competency, Question, QuestionKind
+from tpm_coach.language.sentences import split_sentences
 
-SCORE_TEMPLATE = "score_answer.v1"
-REPAIR_TEMPLATE = "repair_json.v1"
+SCORE_TEMPLATE = "score_answer.v2"
+REPAIR_TEMPLATE = "repair_json.v2"
 
 _SECTION_RE = re.compile(r"^# (system|user)[ \t]*$", re.MULTILINE)
 _PLACEHOLDER_RE = re.compile(r"\{\{([a-z_]+)\}\}")
@@ -77,6 +78,12 @@ def answer_fence(transcript: str) -> tuple[str, str]:
         seed += "\0"  # practically unreachable; keeps the marker out of the answer regardless
 
 
+def numbered_answer(transcript: str) -> str:
+    """The answer as the model sees it: one sentence a line, each after its number. The model cites these numbers
+    as evidence, and the app turns them back into spans of the transcript, so every highlight is exact."""
+    return "\n".join(f"[{number}] {s.text}" for number, s in enumerate(split_sentences(transcript), start=1))
+
+
 def render_rubric(competency: Competency) -> str:
     blocks = []
     for criterion in competency.rubric.criteria:
@@ -102,7 +109,8 @@ def build_scoring_prompt(
     question: Question, competency: Competency, transcript: str, template: PromptTemplate | None = None
 ) -> ScoringPrompt:
     template = template or load_template(SCORE_TEMPLATE)
-    opener, closer = answer_fence(transcript)
+    answer = numbered_answer(transcript)
+    opener, closer = answer_fence(answer)
     scale = competency.rubric.scale
     star = (
         '- "star": an object with booleans "situation", "task", "action" and "result": whether the answer '
@@ -124,7 +132,7 @@ def build_scoring_prompt(
             "criterion_ids": ", ".join(c.id for c in competency.rubric.criteria),
             "star_instruction": star,
             "answer_open": opener,
-            "transcript": transcript.strip(),
+            "transcript": answer,
             "answer_close": closer,
         }
     )

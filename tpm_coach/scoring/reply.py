@@ -1,14 +1,18 @@
-"""The LLM's reply: its JSON schema, validation against the rubric, and checking every quote against the answer."""
+"""The LLM's reply: its JSON schema, validation against the rubric, and turning the sentence numbers it cites into
+exact spans of the answer. A score above the rubric's middle anchor that no sentence backs is capped (see
+docs/llm-scoring.md)."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tpm_coach.domain import Competency, CriterionScore, Evidence, Question, QuestionKind, StarCheck
+from tpm_coach.language.sentences import Sentence, split_sentences
 from tpm_coach.language.tokens import NormalisedText, normalise
 from tpm_coach.scoring.text import find_quote_parts
 
@@ -28,12 +32,34 @@ def _as_list(value: object) -> object:
     return [] if value is None else value
 
 
+_NUMBER_RE = re.compile(r"\d+")
+
+
+def _as_numbers(value: object) -> object:
+    """Sentence numbers as the model wrote them: 3, "3", "[3]", "S3", "3-4" or a list of those."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    numbers: list[int] = []
+    for item in items:
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int):
+            numbers.append(item)
+        elif isinstance(item, str):
+            found = [int(n) for n in _NUMBER_RE.findall(item)]
+            if len(found) == 2 and "-" in item and 0 < found[1] - found[0] < 20:  # a range such as "3-5"
+                found = list(range(found[0], found[1] + 1))
+            numbers.extend(found)
+    return numbers
+
+
 class CriterionReply(_Lenient):
-    evidence: list[str] = Field(default_factory=list)
+    sentences: list[int] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)  # quotes, from a model that ignored the numbers
     rationale: str = ""
     score: int
 
     _listify = field_validator("evidence", mode="before")(_as_list)
+    _numbers = field_validator("sentences", mode="before")(_as_numbers)
 
 
 class StarReply(_Lenient):
@@ -102,14 +128,16 @@ def reply_json_schema(competency: Competency, behavioral: bool, limits: ReplyLim
     if limits is not None:
         text = {**text, "maxLength": limits.max_text_chars}
         text_list = {"type": "array", "items": text, "maxItems": limits.max_items}
+    # Sentence numbers and the score come before the rationale: the score is grounded in what was cited, and a
+    # slow local model has produced what matters most when the short rationale starts.
     criterion = {
         "type": "object",
         "properties": {
-            "evidence": text_list,
-            "rationale": text,
+            "sentences": {"type": "array", "items": {"type": "integer"}},
             "score": {"type": "integer", "enum": list(range(scale.min, scale.max + 1))},
+            "rationale": text,
         },
-        "required": ["evidence", "rationale", "score"],
+        "required": ["sentences", "score", "rationale"],
         "additionalProperties": False,
     }
     ids = [c.id for c in competency.rubric.criteria]
@@ -186,48 +214,84 @@ def _clean_items(items: list[str], limit: int = MAX_LIST_ITEMS) -> list[str]:
     return out[:limit]
 
 
+def middle_anchor(competency: Competency) -> int:
+    """The highest score an unbacked criterion may keep: the rubric's middle anchor (3 on a 1-5 scale with anchors
+    at 1, 3 and 5), or the middle of the scale when the anchors leave it open."""
+    scale = competency.rubric.scale
+    middle = (scale.min + scale.max) // 2
+    anchors = sorted({a for c in competency.rubric.criteria for a in c.anchors if scale.min < a < scale.max})
+    return min(anchors, key=lambda a: (abs(a - middle), a)) if anchors else middle
+
+
+def _cited_spans(
+    scored: CriterionReply, transcript: str, sentences: list[Sentence], index: NormalisedText
+) -> tuple[list[Evidence], int]:
+    """Evidence for the cited sentence numbers (exact by construction) and any quotes that are really in the answer;
+    with the number of citations that pointed at nothing."""
+    evidence: list[Evidence] = []
+    unknown = 0
+    for number in scored.sentences:
+        if 1 <= number <= len(sentences):
+            s = sentences[number - 1]
+            item = Evidence(quote=s.text, start=s.start, end=s.end)
+            if item not in evidence:
+                evidence.append(item)
+        else:
+            unknown += 1
+    for quote in scored.evidence:
+        if not quote.strip():
+            continue
+        spans = find_quote_parts(quote, index)
+        if spans is None:
+            unknown += 1
+            continue
+        for start, end in spans:
+            item = Evidence(quote=transcript[start:end], start=start, end=end)
+            if item not in evidence:
+                evidence.append(item)
+    return sorted(evidence, key=lambda e: e.start or 0), unknown
+
+
 def verified_criteria(
     reply: LlmReply, competency: Competency, transcript: str
 ) -> tuple[list[CriterionScore], list[str]]:
-    """Criterion scores in rubric order with only the quotes found in the transcript, plus notes on what
-    was dropped. Unknown criterion ids in the reply are ignored."""
+    """Criterion scores in rubric order, each with the spans its cited sentences cover, plus notes for the
+    candidate. A score above the middle anchor with no cited sentence is capped there and flagged, so an
+    unbacked judgement never counts as a confident one. Unknown criterion ids in the reply are ignored."""
     index: NormalisedText = normalise(transcript)
+    sentences = split_sentences(transcript)
+    ceiling = middle_anchor(competency)
     scores: list[CriterionScore] = []
     notes: list[str] = []
-    floor = competency.rubric.scale.min
     for criterion in competency.rubric.criteria:
         scored = reply.criteria[criterion.id]
-        evidence: list[Evidence] = []
-        dropped = 0
-        for quote in scored.evidence:
-            if not quote.strip():
-                continue
-            spans = find_quote_parts(quote, index)
-            if spans is None:
-                dropped += 1
-                continue
-            for start, end in spans:
-                item = Evidence(quote=transcript[start:end], start=start, end=end)
-                if item not in evidence:
-                    evidence.append(item)
-        flagged = False
-        if dropped:
-            flagged = True
-            plural = "s" if dropped != 1 else ""
+        evidence, unknown = _cited_spans(scored, transcript, sentences, index)
+        rationale = " ".join(scored.rationale.split())[:MAX_RATIONALE_CHARS]
+        score, flagged, capped_from = scored.score, False, None
+        if not evidence and score > ceiling:
+            capped_from, score, flagged = score, ceiling, True
             notes.append(
-                f"{criterion.name}: {dropped} quote{plural} given as evidence {'were' if plural else 'was'} "
-                "not in the answer and dropped; treat this score with care."
+                f"{criterion.name}: the judge gave {capped_from} but cited no sentence of the answer; "
+                f"capped at {ceiling}, the middle anchor."
             )
-        elif not evidence and scored.score > floor:
+        elif not evidence and score > competency.rubric.scale.min:
             flagged = True
-            notes.append(f"{criterion.name}: the score cites no words from the answer; treat it with care.")
+            notes.append(f"{criterion.name}: the score cites no sentence of the answer; treat it with care.")
+        elif unknown:
+            flagged = True
+            plural = "s" if unknown != 1 else ""
+            notes.append(
+                f"{criterion.name}: {unknown} citation{plural} pointed at nothing in the answer and "
+                f"{'were' if plural else 'was'} dropped."
+            )
         scores.append(
             CriterionScore(
                 id=criterion.id,
-                score=scored.score,
-                rationale=" ".join(scored.rationale.split())[:MAX_RATIONALE_CHARS],
+                score=score,
+                rationale=rationale,
                 evidence=evidence,
                 flagged=flagged,
+                capped_from=capped_from,
             )
         )
     return scores, notes
