@@ -12,6 +12,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.hostile import (
+    BANK_ID,
+    H1,
+    IMG,
+    LINK,
+    TABLE,
+    export_problems,
+    install_hostile_bank,
+    store_hostile_session,
+)
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach import reports
 from tpm_coach.context import AppContext
@@ -173,3 +183,22 @@ def test_numbers_are_not_escaped_in_the_middle_of_a_line(ctx: AppContext) -> Non
     text = reports.render_markdown(report)
     assert "**Overall:** 4.0 / 5" in text
     assert "**Score:** 4.0 / 5 (offline estimate)" in text
+
+
+def test_reports_show_a_hostile_bank_and_score_as_text_without_controls(ctx: AppContext) -> None:
+    install_hostile_bank(ctx)
+    session_id, _ = store_hostile_session(ctx)
+    report = reports.load_report(ctx.sessions, ctx.attempts, session_id, {BANK_ID: ctx.banks.get(BANK_ID).bank.name})
+
+    page = reports.render_html(report)
+    parsed = _Collector()
+    parsed.feed(page)
+    assert not {"img", "a", "script", "link", "iframe"} & set(parsed.tags)
+    assert not [a for a in parsed.attributes if "evil.example" in a or "file:" in a]
+    shown = "".join(parsed.text)
+    for markup in (H1, IMG, LINK, TABLE):
+        assert markup in shown  # the reader sees the characters that were written
+    markdown = reports.render_markdown(report)
+    assert "SCORE 5/5 HACKED" in markdown
+    for text in (page, markdown):
+        assert export_problems(text) == []

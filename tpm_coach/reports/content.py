@@ -1,6 +1,7 @@
 """What a session report says, independent of format: the Markdown and HTML renderers only lay it out.
 
-Text here is plain and unescaped; each renderer escapes it for its own format.
+Text here is plain and unescaped, with control and direction-override characters already removed (outside text
+goes through display_safe as it enters); each renderer escapes it for its own format.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tpm_coach.display_text import display_safe
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import StorageError
 from tpm_coach.storage import AttemptRecord, AttemptRepository, SessionRepository, SessionSummary
@@ -80,29 +82,33 @@ class AnswerContent:
     notes: list[str]
 
 
+def _safe(items: Sequence[str]) -> list[str]:
+    return [display_safe(item) for item in items]
+
+
 def answer_content(attempt: AttemptRecord, number: int) -> AnswerContent:
     """The report's view of one answer: question, status, scores, feedback, delivery and transcript."""
     score = attempt.score
-    names = {c.id: c.name for c in attempt.competency.rubric.criteria}
+    names = {c.id: display_safe(c.name) for c in attempt.competency.rubric.criteria}
     weights = {c.id: c.weight for c in attempt.competency.rubric.criteria}
     criteria = []
     scorer = ""
     if score is not None:
         criteria = [
             CriterionLine(
-                name=names.get(c.id, c.id),
+                name=names.get(c.id, display_safe(c.id)),
                 weight=weights.get(c.id, 1.0),
                 score=c.score,
                 scale_max=score.scale_max,
-                rationale=c.rationale,
-                quotes=[e.quote for e in c.evidence],
+                rationale=display_safe(c.rationale),
+                quotes=_safe([e.quote for e in c.evidence]),
                 flagged=c.flagged,
             )
             for c in score.criteria
         ]
         scorer = "offline estimate" if score.scorer == "offline" else "LLM"
         if score.model:
-            scorer += f" ({score.model})"
+            scorer += f" ({display_safe(score.model)})"
     delivery: list[tuple[str, str]] = []
     if attempt.metrics is not None and attempt.metrics.word_count:
         m = attempt.metrics
@@ -121,25 +127,25 @@ def answer_content(attempt: AttemptRecord, number: int) -> AnswerContent:
     return AnswerContent(
         number=number,
         attempt_id=attempt.id,
-        question=attempt.question.text,
-        competency=attempt.competency.name,
+        question=display_safe(attempt.question.text),
+        competency=display_safe(attempt.competency.name),
         kind=attempt.question.kind.value,
         level=attempt.question.level.value,
         status=_STATUS_TEXT.get(attempt.status, attempt.status.value),
-        status_reason=attempt.status_reason,
+        status_reason=display_safe(attempt.status_reason),
         answer_mode=attempt.answer_mode,
         duration=format_duration(attempt.duration_s),
         overall=format_score(score.overall, score.scale_max) if score else "not scored",
         scorer=scorer,
         criteria=criteria,
-        strengths=list(score.strengths) if score else [],
-        improvements=list(score.improvements) if score else [],
-        stronger_answer=list(score.stronger_answer) if score else [],
-        follow_up=score.follow_up if score else "",
+        strengths=_safe(score.strengths) if score else [],
+        improvements=_safe(score.improvements) if score else [],
+        stronger_answer=_safe(score.stronger_answer) if score else [],
+        follow_up=display_safe(score.follow_up) if score else "",
         star=star,
         delivery=delivery,
-        transcript=attempt.transcript.text if attempt.transcript is not None else None,
-        notes=list(score.notes) if score else [],
+        transcript=display_safe(attempt.transcript.text) if attempt.transcript is not None else None,
+        notes=_safe(score.notes) if score else [],
     )
 
 
@@ -160,13 +166,13 @@ def build_report(
 ) -> SessionReport:
     """A report from a session summary and its attempts; `bank_names` maps bank ids to display names."""
     names = bank_names or {}
-    skills = list(dict.fromkeys(a.competency.name for a in attempts))
+    skills = list(dict.fromkeys(display_safe(a.competency.name) for a in attempts))
     return SessionReport(
         session_id=summary.id,
-        title=summary.title or f"Practice session {summary.id}",
+        title=display_safe(summary.title) or f"Practice session {summary.id}",
         started=format_when(summary.started_at),
         ended=format_when(summary.ended_at),
-        banks=[names.get(b, b) for b in summary.bank_ids],
+        banks=_safe([names.get(b, b) for b in summary.bank_ids]),
         skills=skills,
         overall=format_score(summary.overall),
         answers=[answer_content(a, i) for i, a in enumerate(attempts, start=1)],

@@ -5,9 +5,9 @@ The same markup feeds the app's read-only answer view and the PDF export (Qt's r
 
 from __future__ import annotations
 
-import html
 import re
 
+from tpm_coach.display_text import escape_html
 from tpm_coach.reports.content import AnswerContent, SessionReport
 
 # A browser opening an exported report may load nothing at all: no scripts, images, fonts or frames.
@@ -31,8 +31,8 @@ span.flag { color: #9b2c2c; }
 
 
 def esc(text: str) -> str:
-    """Escape text for element content and quoted attributes."""
-    return html.escape(text, quote=True)
+    """Escape text for element content and quoted attributes (control characters are dropped as well)."""
+    return escape_html(text)
 
 
 def _paragraphs(text: str) -> str:

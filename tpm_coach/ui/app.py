@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from tpm_coach import paths
@@ -79,6 +79,7 @@ class CrashReporter(QObject):
             "TPM Coach hit a problem",
             "Something went wrong inside TPM Coach. Your recorded answers are kept.",
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the summary quotes an exception, which may quote anything
         box.setInformativeText(f"{summary}\n\nDetails are in the log: {paths.log_dir() / LOG_FILE_NAME}")
         box.setDetailedText(details)
         box.setStandardButtons(QMessageBox.StandardButton.Close)

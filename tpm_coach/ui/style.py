@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from tpm_coach import paths
+from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ def icon(name: str, color: str | None = INK, size: int = 48) -> QIcon:
 
 
 def label(text: str = "", name: str = "", parent: QWidget | None = None, *, wrap: bool = False) -> QLabel:
-    widget = QLabel(text, parent)
+    """A plain-text label (see PlainLabel); a caller showing its own markup sets Qt.TextFormat.RichText."""
+    widget = PlainLabel(text, parent)
     if name:
         widget.setObjectName(name)
     widget.setWordWrap(wrap)

@@ -20,6 +20,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.ui.bank_editor.duplicate import DuplicateBankDialog
 from tpm_coach.ui.bank_editor.files import BankFiles
 from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.widgets.message_box import ask
 
 
 class BankEditorHost(Protocol):
@@ -81,7 +82,7 @@ class BankActions:
             )
             return
         if existing is not None:
-            answer = QMessageBox.question(
+            answer = ask(
                 self.parent, "Replace bank", f"Replace your bank '{existing.bank.name}' with the one in {path.name}?"
             )
             if answer != QMessageBox.StandardButton.Yes:
@@ -115,7 +116,7 @@ class BankActions:
         if self.host.draft is None or self.host.draft.read_only:
             return False
         name = self.host.draft.data.get("name") or self.host.draft.bank_id
-        answer = QMessageBox.question(
+        answer = ask(
             self.parent,
             "Delete bank",
             f"Delete the bank '{name}' and its file? Past answers keep their questions.",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
+from tpm_coach.display_text import display_safe
 from tpm_coach.ui.bank_editor.form import ERROR_STYLE
+from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 
@@ -30,11 +31,10 @@ class DuplicateBankDialog(QDialog):
         self.taken = set(taken)
         self.bank_id = QLineEdit(suggest_id(source_id, self.taken))
         self.bank_id.setObjectName("duplicateId")
-        self.name = QLineEdit(f"{source_name} (my copy)")
+        self.name = QLineEdit(f"{display_safe(source_name)} (my copy)")  # a suggestion: no hidden characters
         self.name.setObjectName("duplicateName")
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Duplicate")
@@ -43,7 +43,7 @@ class DuplicateBankDialog(QDialog):
         form.addRow("New bank id", self.bank_id)
         form.addRow("Name", self.name)
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        intro = PlainLabel(
             "The copy gets its own file you can edit. Its question ids start with the new bank id; "
             "skill ids stay the same, so your progress compares across both."
         )

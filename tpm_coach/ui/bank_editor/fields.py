@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from tpm_coach.banks.forms import FieldKind, FieldSpec
 from tpm_coach.ui.bank_editor.anchors import AnchorTable
+from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 
 class FieldEditor(QWidget):
@@ -188,9 +188,9 @@ class ScaleEditor(FieldEditor):
             spin.setRange(0, 10)
             spin.valueChanged.connect(self._edited)
             spin.valueChanged.connect(lambda _v: self.scale_changed.emit(*self._bounds()))
-        self.layout_.addWidget(QLabel("from"))
+        self.layout_.addWidget(PlainLabel("from"))
         self.layout_.addWidget(self.minimum)
-        self.layout_.addWidget(QLabel("to"))
+        self.layout_.addWidget(PlainLabel("to"))
         self.layout_.addWidget(self.maximum)
         self.layout_.addStretch(1)
 
@@ -237,7 +237,7 @@ class AnchorsEditor(FieldEditor):
 class ReadOnlyEditor(FieldEditor):
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.label = QLabel()
+        self.label = PlainLabel()  # a stored value, shown as written
         self.label.setObjectName("Muted")
         self.layout_.addWidget(self.label)
         self._value: Any = None

@@ -11,14 +11,14 @@ from tpm_coach.banks.draft import BankDraft, RecordPath, location
 from tpm_coach.banks.forms import FieldKind, FormSpec, field_location, problems_for
 from tpm_coach.errors import BankProblem
 from tpm_coach.ui.bank_editor.fields import AnchorsEditor, ChoiceEditor, FieldEditor, ScaleEditor, make_editor
+from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 ERROR_STYLE = "color: #b91c1c;"
 
 
 def _error_label() -> QLabel:
-    error = QLabel()
+    error = PlainLabel()
     error.setWordWrap(True)
-    error.setTextFormat(Qt.TextFormat.PlainText)
     error.setStyleSheet(ERROR_STYLE)
     error.setProperty("role", "fieldError")
     error.hide()
@@ -36,7 +36,7 @@ class RecordForm(QWidget):
         self.editors: dict[tuple[str, ...], FieldEditor] = {}
         self.errors: dict[tuple[str, ...], QLabel] = {}
 
-        self.title = QLabel(spec.title)
+        self.title = PlainLabel(spec.title)
         self.title.setObjectName("SectionTitle")
         self.general_error = _error_label()
         self.general_error.setObjectName("formError")
@@ -54,7 +54,7 @@ class RecordForm(QWidget):
             column.setSpacing(2)
             column.addWidget(editor)
             if field_spec.hint:
-                hint = QLabel(field_spec.hint)
+                hint = PlainLabel(field_spec.hint)
                 hint.setObjectName("Muted")
                 hint.setWordWrap(True)
                 column.addWidget(hint)

@@ -10,7 +10,9 @@ from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
 from tpm_coach.banks.draft import BankDraft, RecordPath, location, within
+from tpm_coach.display_text import display_safe
 from tpm_coach.errors import BankProblem
+from tpm_coach.ui.widgets.safe_text import tooltip
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 _ERROR = QColor("#b91c1c")
@@ -63,13 +65,14 @@ class BankOutline(QTreeWidget):
             self.select_path(select)
 
     def _item(self, parent: QTreeWidgetItem | None, text: str, path: RecordPath | None) -> QTreeWidgetItem:
+        text = display_safe(text)
         item = QTreeWidgetItem([text]) if parent is None else QTreeWidgetItem(parent, [text])
         if parent is None:
             self.addTopLevelItem(item)
         if path is not None:
             self._paths.append(path)
             item.setData(0, PATH_ROLE, len(self._paths) - 1)
-        item.setToolTip(0, text)
+        item.setToolTip(0, tooltip(text))
         if path is None:  # a heading: opens and closes, shows no form
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         return item
@@ -121,7 +124,7 @@ class BankOutline(QTreeWidget):
                 text = self._competency_label(record)
             else:
                 text = self._criterion_label(record)
-            item.setText(0, text)
+            item.setText(0, display_safe(text))
 
     def mark_problems(self, problems: Sequence[BankProblem]) -> None:
         """Red text and a warning icon on every record with a problem, and on the headings above it."""
@@ -142,7 +145,7 @@ class BankOutline(QTreeWidget):
                     node = node.parent()
                 item.setToolTip(0, f"{count} problem{'s' if count > 1 else ''}: select it to see them")
             else:
-                item.setToolTip(0, item.text(0))
+                item.setToolTip(0, tooltip(item.text(0)))
         for item in self.items():
             bad = id(item) in marked
             item.setForeground(0, QBrush(_ERROR) if bad else QBrush())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from tpm_coach.display_text import display_safe
 from tpm_coach.ui.style import button, label
 
 
@@ -31,18 +32,18 @@ class BankToolbar(QWidget):
         self.notice.setObjectName("Card")
         notice_row = QHBoxLayout(self.notice)
         notice_row.setContentsMargins(12, 8, 12, 8)
-        text = QLabel(
+        text = label(
             "The built-in bank is read-only, so updates to it never overwrite your work. "
-            "Duplicate it to customise its questions and rubrics."
+            "Duplicate it to customise its questions and rubrics.",
+            wrap=True,
         )
-        text.setWordWrap(True)
         self.notice_duplicate = button("Duplicate this bank…", "primary")
         notice_row.addWidget(text, 1)
         notice_row.addWidget(self.notice_duplicate)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Bank"))
+        row.addWidget(label("Bank"))
         row.addWidget(self.bank)
         row.addWidget(self.read_only_chip)
         row.addWidget(self.dirty_chip)
@@ -67,7 +68,7 @@ class BankToolbar(QWidget):
         self.bank.blockSignals(True)
         self.bank.clear()
         for bank_id, name, read_only in ordered:
-            self.bank.addItem(f"{name} ({bank_id})" + (" — built-in" if read_only else ""), bank_id)
+            self.bank.addItem(display_safe(f"{name} ({bank_id})") + (" — built-in" if read_only else ""), bank_id)
         self.bank.blockSignals(False)
         self.select(current)
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from tpm_coach.banks import DEFAULT_BANK_ID
 from tpm_coach.banks.draft import BankDraft, RecordPath
 from tpm_coach.banks.forms import BANK_FORM, COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM
+from tpm_coach.display_text import display_safe
 from tpm_coach.errors import BankProblem, KnownError
 from tpm_coach.ui.bank_editor.actions import BankActions
 from tpm_coach.ui.bank_editor.files import BankFiles
@@ -31,6 +32,7 @@ from tpm_coach.ui.bank_editor.outline import BankOutline
 from tpm_coach.ui.bank_editor.toolbar import BankToolbar
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.style import button, card, label
+from tpm_coach.ui.widgets.message_box import ask
 
 VALIDATE_AFTER_MS = 150  # re-validate once typing pauses, not on every keystroke
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -177,7 +179,7 @@ class BankEditorView(QWidget):
         if self.draft is None or not self.draft.dirty:
             return True
         name = self.draft.data.get("name") or self.draft.bank_id
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Unsaved changes",
             f"Save the changes to '{name}'?",
@@ -250,7 +252,7 @@ class BankEditorView(QWidget):
         self.problems.clear()
         for index, problem in enumerate(problems):
             where = f"{problem.location}: " if problem.location else ""
-            item = QListWidgetItem(f"{where}{problem.message}", self.problems)
+            item = QListWidgetItem(display_safe(f"{where}{problem.message}"), self.problems)
             item.setData(PROBLEM_ROLE, index)
         self.problems.setVisible(bool(problems))
         self._problem_list = problems

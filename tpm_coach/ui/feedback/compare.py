@@ -53,7 +53,7 @@ class CompareView(QWidget):
                 if value is not None and key not in ("time", "fillers", "wpm"):
                     text += _delta(value, previous.get(key))
                 cell = label(text, "ScoreSmall" if key == "overall" else "", self)
-                cell.setTextFormat(Qt.TextFormat.RichText)
+                cell.setTextFormat(Qt.TextFormat.RichText)  # numbers and the app's own coloured arrow only
                 grid.addWidget(cell, r, col)
                 self.cells[(key, col)] = text
             previous = values

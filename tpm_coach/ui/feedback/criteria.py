@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from tpm_coach.domain import Competency, CriterionScore
 from tpm_coach.ui.feedback.transcript import criterion_colour
@@ -23,7 +23,7 @@ class CriterionCard(QFrame):
         header = QHBoxLayout()
         header.setSpacing(8)
         _, marker = criterion_colour(index)
-        dot = QLabel("●", self)
+        dot = label("●", "", self)
         dot.setStyleSheet(f"color: {marker}; font-size: 14px;")
         dot.setToolTip("Evidence for this criterion is highlighted in this colour in the transcript")
         header.addWidget(dot)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from tpm_coach.display_text import escape_html
 from tpm_coach.domain import DeliveryMetrics, StarCheck
 from tpm_coach.ui.style import format_duration, label
 
@@ -22,17 +21,17 @@ class BulletCard(QFrame):
         layout.setSpacing(6)
         layout.addWidget(label(title, "SectionTitle", self))
         self.body = label("", "", self, wrap=True)
-        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setTextFormat(Qt.TextFormat.RichText)  # a list; every item is outside text, escaped
         layout.addWidget(self.body)
         self.items: list[str] = []
 
     def show_items(self, items: list[str], empty: str = "—", numbered: bool = False) -> None:
         self.items = list(items)
         if not items:
-            self.body.setText(f'<span style="color:#6b7280;">{html.escape(empty)}</span>')
+            self.body.setText(f'<span style="color:#6b7280;">{escape_html(empty)}</span>')
             return
         tag = "ol" if numbered else "ul"
-        rows = "".join(f'<li style="margin-bottom:4px;">{html.escape(i)}</li>' for i in items)
+        rows = "".join(f'<li style="margin-bottom:4px;">{escape_html(i)}</li>' for i in items)
         self.body.setText(f'<{tag} style="margin-left:-18px;">{rows}</{tag}>')
 
 

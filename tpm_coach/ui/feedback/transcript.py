@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QWidget
 
+from tpm_coach.display_text import escape_html
 from tpm_coach.domain import CriterionScore
 from tpm_coach.scoring.evidence import evidence_spans
+from tpm_coach.ui.widgets.safe_text import SafeTextBrowser, tooltip
 
 # (highlight background, marker colour) per criterion, in rubric order.
 CRITERION_COLOURS: tuple[tuple[str, str], ...] = (
@@ -27,29 +28,30 @@ def criterion_colour(index: int) -> tuple[str, str]:
 
 
 def transcript_html(text: str, criteria: Sequence[CriterionScore], names: Sequence[str] = ()) -> str:
+    # Spans index the stored text, so each piece is cleaned and escaped on its own after cutting.
     parts: list[str] = []
     position = 0
     for span in evidence_spans(text, criteria):
-        parts.append(html.escape(text[position : span.start]))
+        parts.append(escape_html(text[position : span.start]))
         background, _ = criterion_colour(span.criterion)
-        title = html.escape(names[span.criterion] if span.criterion < len(names) else "")
+        # A title becomes a hover tooltip, which Qt reads as HTML when it looks like HTML.
+        title = escape_html(tooltip(names[span.criterion] if span.criterion < len(names) else ""))
         parts.append(
             f'<span style="background-color:{background};" title="{title}">'
-            f"{html.escape(text[span.start : span.end])}</span>"
+            f"{escape_html(text[span.start : span.end])}</span>"
         )
         position = span.end
-    parts.append(html.escape(text[position:]))
+    parts.append(escape_html(text[position:]))
     body = "".join(parts).replace("\n", "<br>")
     return f'<div style="line-height:150%;">{body}</div>'
 
 
-class TranscriptView(QTextBrowser):
+class TranscriptView(SafeTextBrowser):
     """Read-only transcript. With `fit_content`, it grows to its text instead of scrolling inside a page."""
 
     def __init__(self, parent: QWidget | None = None, *, fit_content: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("Transcript")
-        self.setOpenLinks(False)
         self.setMinimumHeight(120)
         self.setAccessibleName("Transcript")
         self.plain = ""

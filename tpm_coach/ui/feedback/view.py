@@ -80,6 +80,7 @@ class FeedbackView(QScrollArea):
         score_row = QHBoxLayout()
         score_row.setSpacing(16)
         self.overall = label("", "ScoreBig", header)
+        self.overall.setTextFormat(Qt.TextFormat.RichText)  # numbers only, with a smaller "/ max"
         self.overall.setAccessibleName("Overall score")
         score_row.addWidget(self.overall, 0, Qt.AlignmentFlag.AlignVCenter)
         scorer_box = QVBoxLayout()

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
+
+from tpm_coach.display_text import display_safe
+from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class HistoryFilterBar(QWidget):
         layout.addWidget(self.skill, 2)
         layout.addWidget(self.use_dates)
         layout.addWidget(self.first)
-        layout.addWidget(QLabel("and"))
+        layout.addWidget(PlainLabel("and"))
         layout.addWidget(self.last)
 
         self.search.textChanged.connect(self.changed)
@@ -63,7 +66,7 @@ class HistoryFilterBar(QWidget):
         self.skill.clear()
         self.skill.addItem("All skills", None)
         for skill_id, name in skills:
-            self.skill.addItem(name, skill_id)
+            self.skill.addItem(display_safe(name), skill_id)
         index = self.skill.findData(current)
         self.skill.setCurrentIndex(max(index, 0))
         self.skill.blockSignals(False)

@@ -9,7 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from tpm_coach.display_text import display_safe
 from tpm_coach.storage import SessionSummary
+from tpm_coach.ui.widgets.safe_text import tooltip
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -35,9 +37,9 @@ class HistoryRow:
 def make_row(summary: SessionSummary, bank_names: Mapping[str, str], skill_names: Mapping[str, str]) -> HistoryRow:
     started = datetime.fromisoformat(summary.started_at).astimezone()
     when = started.strftime("%Y-%m-%d %H:%M")
-    banks = ", ".join(bank_names.get(b, b) for b in summary.bank_ids)
-    title = summary.title or banks or f"Session {summary.id}"
-    skills = ", ".join(skill_names.get(c, c) for c in summary.competency_ids)
+    banks = display_safe(", ".join(bank_names.get(b, b) for b in summary.bank_ids))
+    title = display_safe(summary.title) or banks or f"Session {summary.id}"
+    skills = display_safe(", ".join(skill_names.get(c, c) for c in summary.competency_ids))
     answers = str(summary.attempt_count)
     if summary.scored_count != summary.attempt_count:
         answers += f" ({summary.scored_count} scored)"
@@ -90,7 +92,7 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (ANSWERS, SCORE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column in (SESSION, SKILLS):
-            return row.texts[column]
+            return tooltip(row.texts[column])
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

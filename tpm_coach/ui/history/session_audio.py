@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSlider, QStyle, QWidget
 
 from tpm_coach.reports import format_duration
 from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
@@ -36,10 +37,9 @@ class SessionAudioPlayer(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("answerPosition")
         self.slider.setRange(0, 0)
-        self.time_label = QLabel("0:00 / 0:00")
-        self.status = QLabel()
+        self.time_label = PlainLabel("0:00 / 0:00")
+        self.status = PlainLabel()
         self.status.setObjectName("audioStatus")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QListView, QListWidget, QListWidgetItem, QSplitter, QVBoxLayout, QWidget
 
+from tpm_coach.display_text import display_safe
 from tpm_coach.errors import KnownError
 from tpm_coach.history import load_session
 from tpm_coach.reports import answer_content, answer_html, format_score, format_when, page
@@ -15,7 +16,7 @@ from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.history.session_audio import SessionAudioPlayer
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.style import button, label
-from tpm_coach.ui.widgets.safe_text import SafeTextBrowser
+from tpm_coach.ui.widgets.safe_text import SafeTextBrowser, tooltip
 
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -37,9 +38,7 @@ class SessionDetailView(QWidget):
 
         self.back_button = button("← All sessions", "link")
         self.title = label("", "PageTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.facts = label("", "Muted", wrap=True)
-        self.facts.setTextFormat(Qt.TextFormat.PlainText)
         self.export_button = button("Export report…")
         self.delete_button = button("Delete session…")
         self.answers = QListWidget()
@@ -118,9 +117,10 @@ class SessionDetailView(QWidget):
         self.attempts = attempts
         for number, attempt in enumerate(attempts, start=1):
             score = "" if attempt.score is None else f"  ·  {attempt.score.overall:.1f}/{attempt.score.scale_max}"
-            item = QListWidgetItem(f"{number}. {attempt.competency.name}{score}\n{_excerpt(attempt.question.text)}")
+            text = f"{number}. {attempt.competency.name}{score}\n{_excerpt(attempt.question.text)}"
+            item = QListWidgetItem(display_safe(text))
             item.setData(ATTEMPT_ROLE, attempt.id)
-            item.setToolTip(attempt.question.text)
+            item.setToolTip(tooltip(attempt.question.text))
             self.answers.addItem(item)
         self._set_enabled(True)
         if attempts:

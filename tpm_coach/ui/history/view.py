@@ -36,6 +36,7 @@ from tpm_coach.ui.history.report_export import ReportExporter
 from tpm_coach.ui.history.session_detail import SessionDetailView
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.style import button, label
+from tpm_coach.ui.widgets.message_box import ask
 
 
 class HistoryView(QWidget):
@@ -225,7 +226,7 @@ class HistoryView(QWidget):
 
     def delete_session(self, session_id: int) -> bool:
         """Ask, then delete the session's rows and audio files. Returns True when it was deleted."""
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Delete session",
             "Delete this session with its answers, scores and recordings? This cannot be undone.",

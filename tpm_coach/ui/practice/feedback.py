@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from tpm_coach.practice import PracticeController
 from tpm_coach.ui.feedback.view import FeedbackView
 from tpm_coach.ui.style import button, label
+from tpm_coach.ui.widgets.safe_text import tooltip
 
 
 class FeedbackPage(QWidget):
@@ -50,7 +51,7 @@ class FeedbackPage(QWidget):
         self.view.show_record(controller.record)
         follow_up = controller.follow_up_text()
         self.follow_up.setVisible(follow_up is not None)
-        self.follow_up.setToolTip(follow_up or "")
+        self.follow_up.setToolTip(tooltip(follow_up or ""))
         self.compare.setVisible(len(controller.attempts_at_current_question()) > 1)
         self.next.setText("Finish &session" if controller.is_last_question else "&Next question")
         self.next.setFocus()

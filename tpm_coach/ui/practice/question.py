@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
+from tpm_coach.display_text import display_safe
 from tpm_coach.practice import Phase, PracticeController
 from tpm_coach.practice.turn import TurnKind
 from tpm_coach.ui.style import button, card, format_duration, icon, label, repolish
@@ -244,6 +245,6 @@ class QuestionPage(QWidget):
             self.meter.set_level(controller.level)
 
     def set_live_text(self, text: str) -> None:
-        self.live.setPlainText(text)
+        self.live.setPlainText(display_safe(text))
         bar = self.live.verticalScrollBar()
         bar.setValue(bar.maximum())

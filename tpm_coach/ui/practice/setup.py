@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from tpm_coach.banks import BankLibrary
+from tpm_coach.display_text import display_safe
 from tpm_coach.domain import Level, QuestionKind
 from tpm_coach.practice.plan import MAX_QUESTIONS, SessionOptions
 from tpm_coach.ui.style import button, card, label
+from tpm_coach.ui.widgets.safe_text import tooltip
 
 _KIND_NAMES = {
     QuestionKind.BEHAVIORAL: "Behavioural",
@@ -140,13 +142,13 @@ class SetupPage(QWidget):
             widget.blockSignals(True)
             widget.clear()
         for bank in self.library.active_banks():
-            item = QListWidgetItem(f"{bank.name}  ({len(bank.questions)})", self.banks)
+            item = QListWidgetItem(f"{display_safe(bank.name)}  ({len(bank.questions)})", self.banks)
             item.setData(Qt.ItemDataRole.UserRole, bank.id)
             item.setCheckState(Qt.CheckState.Checked)
         for competency in self.library.competencies():
-            item = QListWidgetItem(competency.name, self.skills)
+            item = QListWidgetItem(display_safe(competency.name), self.skills)
             item.setData(Qt.ItemDataRole.UserRole, competency.id)
-            item.setToolTip(competency.description)
+            item.setToolTip(tooltip(competency.description))
             item.setCheckState(Qt.CheckState.Checked)
         for widget in (self.banks, self.skills):
             widget.blockSignals(False)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from tpm_coach.display_text import escape_html
 from tpm_coach.practice import SessionReport
 from tpm_coach.ui.style import button, card, format_duration, label
 
@@ -100,9 +99,9 @@ class SummaryPage(QWidget):
             self.focus.setText('<span style="color:#6b7280;">Nothing stands out: keep practising new questions.</span>')
             return
         items = "".join(
-            f"<li style='margin-bottom:8px;'><b>{html.escape(f.criterion_name)}</b> "
-            f"<span style='color:#6b7280;'>({html.escape(f.competency_name)}, {f.score:.1f}/{f.scale_max})</span>"
-            f"<br><span style='color:#374151;'>Aim for: {html.escape(f.next_level)}</span></li>"
+            f"<li style='margin-bottom:8px;'><b>{escape_html(f.criterion_name)}</b> "
+            f"<span style='color:#6b7280;'>({escape_html(f.competency_name)}, {f.score:.1f}/{f.scale_max})</span>"
+            f"<br><span style='color:#374151;'>Aim for: {escape_html(f.next_level)}</span></li>"
             for f in report.focus
         )
         self.focus.setText(f"<ol style='margin-left:-18px;'>{items}</ol>")

@@ -11,6 +11,7 @@ from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
+from tpm_coach.display_text import escape_html
 from tpm_coach.progress import COMMON_MAX, COMMON_MIN, SessionSkillAverage, SkillSeries
 
 _DAY_MS = 86_400_000
@@ -77,7 +78,7 @@ class ProgressChart(QChartView):
             if not points:
                 continue
             line = QLineSeries()
-            line.setName(name)
+            line.setName(escape_html(name))  # Qt Charts lays legend names out as HTML
             line.setPointsVisible(len(points) <= 200)  # markers only while they stay readable
             for x, y in points:
                 line.append(x, y)

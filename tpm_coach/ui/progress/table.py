@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
+from tpm_coach.display_text import display_safe
+from tpm_coach.ui.widgets.safe_text import tooltip
+
 Cell = str | float | int | None
 
 
@@ -34,7 +37,7 @@ class ProgressTable(QTableWidget):
                     item.setData(Qt.ItemDataRole.UserRole, value)
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if tooltips:
-                    item.setToolTip(tooltips[r])
+                    item.setToolTip(tooltip(tooltips[r]))
                 self.setItem(r, c, item)
 
     def cell_text(self, row: int, column: int) -> str:
@@ -47,4 +50,4 @@ def _text(value: Cell) -> str:
         return "—"
     if isinstance(value, float):
         return f"{value:.1f}"
-    return str(value)
+    return display_safe(str(value))

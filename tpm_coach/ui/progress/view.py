@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from tpm_coach.errors import KnownError
 from tpm_coach.history import Progress, load_scored
@@ -66,7 +66,7 @@ class ProgressView(QWidget):
         self.weakest.setObjectName("weakestCriteria")
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Show"))
+        bar.addWidget(label("Show"))
         bar.addWidget(self.mode)
         bar.addWidget(self.period)
         bar.addWidget(self.summary, 1)

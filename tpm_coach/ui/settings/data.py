@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary
 from tpm_coach.config import PracticeSettings, Settings
+from tpm_coach.display_text import display_safe
 from tpm_coach.paths import default_data_dir
 from tpm_coach.ui.style import button, label
 
@@ -73,7 +74,8 @@ class PracticeDataSection(QWidget):
         self.banks.clear()
         for bank_id, loaded in sorted(library.banks.items(), key=lambda kv: (kv[0] != DEFAULT_BANK_ID, kv[0])):
             suffix = " (built in)" if loaded.read_only else ""
-            item = QListWidgetItem(f"{loaded.bank.name}{suffix}  ·  {len(loaded.bank.questions)} questions", self.banks)
+            name = display_safe(loaded.bank.name)
+            item = QListWidgetItem(f"{name}{suffix}  ·  {len(loaded.bank.questions)} questions", self.banks)
             item.setData(Qt.ItemDataRole.UserRole, bank_id)
             active = bank_id in settings.active_banks
             item.setCheckState(Qt.CheckState.Checked if active else Qt.CheckState.Unchecked)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from tpm_coach.ui.messages import Message, MessageSink
+from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +25,13 @@ class MessageRow(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 8, 8)
         layout.setSpacing(10)
-        badge = QLabel({"error": "!", "warning": "!", "info": "i"}.get(message.level, "i"), self)
+        badge = PlainLabel({"error": "!", "warning": "!", "info": "i"}.get(message.level, "i"), self)
         badge.setObjectName("MessageBadge")
         badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         badge.setFixedSize(20, 20)
         layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
-        self.text = QLabel(message.text, self)
+        # Messages quote servers, files and banks: shown as plain text.
+        self.text = PlainLabel(message.text, self)
         self.text.setObjectName("MessageText")
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -1,4 +1,5 @@
-"""Read-only rich text for transcripts and feedback that never loads a resource or follows a link."""
+"""Outside text in Qt's rich-text places: a text browser that never loads a resource or follows a link, and
+tooltips that show their text as written."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from tpm_coach.display_text import escape_html
 
 
 @functools.cache
@@ -20,8 +23,9 @@ def _blank_image() -> QImage:
 class SafeTextBrowser(QTextBrowser):
     """A QTextBrowser that refuses every resource (images, style sheets, local or remote) and link.
 
-    Everything it shows is built by tpm_coach.reports with escaped text, so nothing should ask for a
-    resource; refusing them all makes sure a crafted transcript can never make the app fetch or read a file.
+    Everything it shows is markup the app builds around escaped text (report pages, highlighted transcripts),
+    so nothing should ask for a resource; refusing them all makes sure a crafted transcript can never make the
+    app fetch or read a file.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -37,3 +41,14 @@ class SafeTextBrowser(QTextBrowser):
         if int(kind) == QTextDocument.ResourceType.ImageResource.value:
             return _blank_image()
         return QByteArray(b" ")
+
+
+def tooltip(text: str) -> str:
+    """A tooltip that shows `text` as written.
+
+    Qt guesses every tooltip's format from its first line, so outside text could be rendered as HTML; the text
+    is escaped into a paragraph of rich text instead (which also wraps long lines).
+    """
+    if not text.strip():
+        return ""
+    return f'<p style="white-space:pre-wrap">{escape_html(text)}</p>'
