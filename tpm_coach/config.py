@@ -107,6 +107,9 @@ class PracticeSettings(_Section):
 class Settings(_Section):
     data_dir: str = ""
     active_banks: list[str] = Field(default_factory=lambda: ["default"])
+    llm_choice_made: bool = Field(
+        default=False, description="The first start's question (local server, API key or offline) was answered."
+    )
     llm: LlmSettings = LlmSettings()
     transcription: TranscriptionSettings = TranscriptionSettings()
     audio: AudioSettings = AudioSettings()

@@ -23,7 +23,9 @@ from tpm_coach.errors import ConfigError, KnownError, SchemaTooNewError, Storage
 from tpm_coach.logs import LOG_FILE_NAME, setup_logging
 from tpm_coach.maintenance import restore_backup
 from tpm_coach.maintenance.backup import backups_folder
+from tpm_coach.scoring.detect import FoundServer
 from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.onboarding import offer_llm_setup
 from tpm_coach.ui.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -151,11 +153,19 @@ def ask_about_damaged_database(error: StorageError, context: AppContext) -> str:
 class AppShell(QObject):
     """Owns the window and rebuilds it when the data folder changes or the database is restored."""
 
-    def __init__(self, messages: MessageSink, workers: WorkerPool, *, speech_engine: str | None = None) -> None:
+    def __init__(
+        self,
+        messages: MessageSink,
+        workers: WorkerPool,
+        *,
+        speech_engine: str | None = None,
+        detect_servers: Callable[[], list[FoundServer]] | None = None,
+    ) -> None:
         super().__init__()
         self.messages = messages
         self.workers = workers
         self.speech_engine = speech_engine
+        self.detect_servers = detect_servers  # None: the usual local ports
         self._window: MainWindow | None = None
 
     @property
@@ -185,6 +195,7 @@ class AppShell(QObject):
         self.window.show()
         # After the first paint: nothing slow may happen before the window is interactive.
         QTimer.singleShot(0, self.window.start_background_tasks)
+        offer_llm_setup(self.window, self.detect_servers)
 
     def reopen(self, between: Callable[[], None] | None) -> None:
         old = self.window

@@ -249,6 +249,11 @@ class MainWindow(QMainWindow):
         else:
             self.startup.load_speech_model()
 
+    def llm_settings_changed(self, settings: Settings) -> None:
+        """The first-run choice of scorer was saved outside the Settings page: show it there and here."""
+        self._update_scorer_status(settings)
+        self.settings.load()
+
     def choose_backup(self) -> None:
         """Ask for a backup file and restore it (the window is rebuilt around the restored database)."""
         chosen, _ = QFileDialog.getOpenFileName(
