@@ -39,6 +39,7 @@ from tpm_coach.context import AppContext
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.practice import Phase
 from tpm_coach.ui.bank_editor.view import BankEditorView
+from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
 from tpm_coach.ui.history.model import SUMMARY_ROLE
 from tpm_coach.ui.history.view import HistoryView
@@ -62,7 +63,7 @@ def shown(widget: QLabel) -> str:
 @pytest.fixture
 def window(qtbot: QtBot, app_context: AppContext, messages: MessageSink, workers: WorkerPool) -> MainWindow:
     install_hostile_bank(app_context)
-    main = MainWindow(app_context, messages, workers, speech_engine="mock")
+    main = MainWindow(ViewDeps.build(app_context, messages, workers), speech_engine="mock")
     qtbot.addWidget(main)
     main.show()
     return main
@@ -181,7 +182,7 @@ def test_progress_shows_hostile_skill_and_criterion_names_as_text(qtbot: QtBot, 
     install_hostile_bank(ctx)
     store_hostile_session(ctx)
     workers = WorkerPool()
-    view = ProgressView(ctx, MessageSink(), workers)
+    view = ProgressView(ViewDeps.build(ctx, MessageSink(), workers))
     qtbot.addWidget(view)
     view.resize(1100, 760)
     view.show()
