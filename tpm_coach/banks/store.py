@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
+from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.domain import Bank
-from tpm_coach.storage.atomic import atomic_write_bytes
 
 
 def bank_to_data(bank: Bank) -> dict[str, Any]:

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from tpm_coach.domain import DeliveryMetrics, ScoreResult, Transcript
+from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
-from tpm_coach.storage import AttemptRecord
 
 T = TypeVar("T")
 

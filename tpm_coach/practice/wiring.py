@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from tpm_coach.config import Settings, TranscriptionSettings
 from tpm_coach.config import TranscriptionEngine as TranscriptionEngineKind
-from tpm_coach.domain import DeliveryMetrics, ScoreResult, Transcript
+from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError, TranscriptionError
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
-from tpm_coach.storage import AttemptRecord, AttemptRepository, Database
+from tpm_coach.storage import AttemptRepository, Database
 
 if TYPE_CHECKING:
     from tpm_coach.transcription import TranscriptionEngine
