@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary, bank_files, banks_to_export, dump_json, dump_yaml, load_bank
+from tpm_coach.banks import (
+    DEFAULT_BANK_ID,
+    BankLibrary,
+    bank_files,
+    banks_to_export,
+    dump_json,
+    dump_yaml,
+    encode_bank,
+    load_bank,
+)
 from tpm_coach.cli.common import context, write_output
 from tpm_coach.config import save_settings
 from tpm_coach.context import AppContext
@@ -74,6 +83,7 @@ def _validate(args: argparse.Namespace) -> int:
         for file in files:
             try:
                 bank = load_bank(file, default.competencies)
+                encode_bank(bank, str(file))  # an import saves this form: it must pass the same limits
             except BankError as exc:
                 problems.extend(exc.problems)
                 continue
