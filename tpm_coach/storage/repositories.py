@@ -24,6 +24,7 @@ from tpm_coach.domain import (
 )
 from tpm_coach.errors import StorageError
 from tpm_coach.storage.db import Database
+from tpm_coach.storage.owner import ProcessIdentity
 
 
 # Attempts of the same question share one snapshot; the models are frozen, so parsed ones can be shared.
@@ -157,11 +158,13 @@ class AttemptRepository:
         """A new attempt; question and rubric are snapshotted so later scoring uses what was asked."""
         status = AttemptStatus.RECORDING if answer_mode == "spoken" else AttemptStatus.RECORDED
         stamp = now_iso()
+        owner = ProcessIdentity.current()
         with self.db.transaction() as conn:
             cur = conn.execute(
                 """INSERT INTO attempts (session_id, parent_attempt_id, question_id, competency_id, question_json,
-                       competency_json, answer_mode, status, audio_path, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       competency_json, answer_mode, status, audio_path, created_at, updated_at,
+                       owner_pid, owner_started)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     session_id,
                     parent_attempt_id,
@@ -174,6 +177,8 @@ class AttemptRepository:
                     audio_path,
                     stamp,
                     stamp,
+                    owner.pid,
+                    owner.started,
                 ),
             )
         return int(cur.lastrowid or 0)
@@ -257,6 +262,23 @@ class AttemptRepository:
 
     def mark_scoring_failed(self, attempt_id: int, reason: str) -> None:
         self._set_status(attempt_id, AttemptStatus.SCORING_FAILED, reason)
+
+    def owned_elsewhere(self, statuses: Sequence[AttemptStatus]) -> set[int]:
+        """Ids of attempts in `statuses` whose creating process is another one, still running."""
+        rows = self.db.conn.execute(
+            "SELECT id, owner_pid, owner_started FROM attempts WHERE owner_pid IS NOT NULL AND status IN "
+            "(SELECT value FROM json_each(?))",
+            (json.dumps([s.value for s in statuses]),),
+        ).fetchall()
+        alive: dict[ProcessIdentity, bool] = {}
+        found = set()
+        for row in rows:
+            owner = ProcessIdentity(row["owner_pid"], row["owner_started"])
+            if owner not in alive:
+                alive[owner] = owner.is_alive() and not owner.is_current()
+            if alive[owner]:
+                found.add(int(row["id"]))
+        return found
 
     def get(self, attempt_id: int) -> AttemptRecord:
         row = self.db.conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()

@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,14 +16,16 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from tpm_coach import paths
 from tpm_coach.config import Settings, load_settings
 from tpm_coach.context import AppContext
-from tpm_coach.errors import ConfigError, KnownError, SchemaTooNewError, StorageError
+from tpm_coach.errors import ConfigError, DataFolderInUseError, KnownError, SchemaTooNewError, StorageError
 from tpm_coach.maintenance import restore_backup
 from tpm_coach.maintenance.backup import backups_folder
+from tpm_coach.storage.instance_lock import DataFolderLock, instance_channel_name, lock_data_folder
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
 
@@ -168,6 +171,7 @@ class AppShell(QObject):
         self.workers = workers
         self.speech_engine = speech_engine
         self.window: Any = None
+        self.instance: SingleInstance | None = None
 
     def load_context(self) -> AppContext:
         try:
@@ -201,6 +205,8 @@ class AppShell(QObject):
                 self.messages.error(exc)
         context = self.load_context()
         try:
+            if self.instance is not None:
+                self.instance.claim(context.data_paths.root)  # the folder may be new, or restored under us
             note = open_database(context, ask_about_damaged_database)
         except StorageError as exc:
             self.messages.error(exc)
@@ -214,6 +220,59 @@ class AppShell(QObject):
     def stop(self) -> None:
         if self.window is not None:
             self.window.shutdown()
+
+
+class SingleInstance(QObject):
+    """Owns the data folder for this process, and shows the window when the app is started again on it."""
+
+    def __init__(self, shell: AppShell) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.lock: DataFolderLock | None = None
+        self.server = QLocalServer(self)
+        self.server.newConnection.connect(self._started_again)
+
+    def claim(self, root: Path) -> None:
+        """Raises DataFolderInUseError while another process owns `root`."""
+        lock = lock_data_folder(root)
+        if self.lock is not None and self.lock is not lock:
+            self.lock.release()
+        self.lock = lock
+        name = instance_channel_name(root)
+        if self.server.serverName() != name:
+            self.server.close()
+            QLocalServer.removeServer(name)  # left by a crash: holding the lock, nobody else can be serving it
+            if self.server.listen(name):
+                log.info("this instance owns %s; a second start hands over to it", root)
+            else:
+                log.warning("a second start cannot hand over to this one: %s", self.server.errorString())
+
+    @Slot()
+    def _started_again(self) -> None:
+        while self.server.hasPendingConnections():
+            self.server.nextPendingConnection().deleteLater()
+        window = self.shell.window
+        if window is not None:
+            if window.isMinimized():
+                window.showNormal()
+            window.show()
+            window.raise_()
+            window.activateWindow()
+        log.info("started again on the same data folder: brought the window to the front")
+
+
+def hand_over(root: Path, refusal: DataFolderInUseError) -> int:
+    """Ask the instance that owns `root` to show its window; 0 once it was told, 2 if none answers."""
+    socket = QLocalSocket()
+    for _ in range(15):  # the owner may be between taking the folder and listening
+        socket.connectToServer(instance_channel_name(root))
+        if socket.waitForConnected(500):
+            socket.disconnectFromServer()
+            log.info("another instance owns %s; asked it to show its window", root)
+            return 0
+        time.sleep(0.2)
+    QMessageBox.warning(None, "TPM Coach cannot open this data folder", str(refusal))  # e.g. a restore runs
+    return 2
 
 
 @dataclass
@@ -240,6 +299,12 @@ def launch(argv: list[str] | None = None) -> Launched | int:
     log.info("starting; log file %s", log_path)
     shell = AppShell(messages, WorkerPool())
     context = shell.load_context()
+    shell.instance = SingleInstance(shell)
+    try:
+        shell.instance.claim(context.data_paths.root)
+    except DataFolderInUseError as exc:
+        reporter.uninstall()
+        return hand_over(context.data_paths.root, exc)
     try:
         note = open_database(context, ask_about_damaged_database)
     except SchemaTooNewError as exc:
