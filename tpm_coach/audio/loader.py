@@ -1,16 +1,17 @@
 """Load any common audio file as float32 16 kHz mono, with clear errors for files that cannot be used.
 
-WAV files are read with the standard library; everything else (FLAC, MP3, M4A, OGG, WAV variants
-the standard library does not read, WAVs whose sizes a streaming recorder left unknown) goes through
-PyAV, which faster-whisper already depends on.
+WAV files are read with the standard library, or straight from the file when a streaming recorder
+left their size fields unknown; everything else (FLAC, MP3, M4A, OGG, WAV variants such as float)
+goes through PyAV, which faster-whisper already depends on.
 """
 
 from __future__ import annotations
 
 import struct
 import wave
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,8 @@ _MAX_RATE = 384000
 _MAX_CHANNELS = 32
 _UNKNOWN_SIZES = (0, 0xFFFFFFFF)  # what recorders that cannot seek back write in a WAV's size fields
 _MAX_CHUNKS = 64
+_PCM = 1
+_EXTENSIBLE = 0xFFFE
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -52,31 +55,59 @@ def load_audio(path: Path, *, max_duration_s: float = MAX_DURATION_S) -> FloatAr
 
 def _decode(path: Path, size: int, max_duration_s: float) -> FloatArray:
     with open(path, "rb") as handle:
-        head = handle.read(12)
-        data_chunk = _data_chunk(handle, size) if head[:4] == b"RIFF" and head[8:12] == b"WAVE" else None
-    if data_chunk is None:
+        layout = _riff_layout(handle, size)
+    if layout is None:
         return _read_with_av(path, max_duration_s)
-    offset, declared = data_chunk
+    available = size - layout.data_offset
     # Streaming recorders cannot seek back to fill in the sizes: their samples run to the end of the file.
-    unknown = declared in _UNKNOWN_SIZES and size > offset
-    decoded = _read_wav(path, max_duration_s, offset=offset, available=size - offset, to_end=unknown)
+    data_unknown = layout.data_size in _UNKNOWN_SIZES
+    if available > 0 and (data_unknown or layout.riff_size in _UNKNOWN_SIZES):
+        if layout.pcm is None:
+            return _read_with_av(path, max_duration_s, header_duration=False)
+        length = available if data_unknown else min(layout.data_size, available)
+        return _read_pcm(path, layout.data_offset, length, layout.pcm, max_duration_s)
+    decoded = _read_wav(path, max_duration_s, available=available)
     if decoded is not None:
         return decoded
-    return _read_with_av(path, max_duration_s, header_duration=not unknown)
+    return _read_with_av(path, max_duration_s)
 
 
-def _data_chunk(handle: Any, file_size: int) -> tuple[int, int] | None:
-    """(offset of the samples, declared size) of a RIFF/WAVE file's data chunk; None if it is not found."""
+@dataclass(frozen=True)
+class _RiffLayout:
+    riff_size: int
+    data_offset: int
+    data_size: int
+    pcm: tuple[int, int, int] | None  # (rate, channels, bytes per sample) when the fmt chunk is integer PCM
+
+
+def _riff_layout(handle: BinaryIO, file_size: int) -> _RiffLayout | None:
+    """Where a RIFF/WAVE file's samples start and what its header says; None if not a WAV or no data chunk."""
+    head = handle.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    pcm = None
     position = 12
     for _ in range(_MAX_CHUNKS):
         if position + 8 > file_size:
             return None
         handle.seek(position)
         chunk_id, chunk_size = struct.unpack("<4sI", handle.read(8))
-        if chunk_id == b"data":
-            return position + 8, chunk_size
+        if chunk_id == b"fmt ":
+            pcm = _pcm_format(handle.read(min(chunk_size, 40)))
+        elif chunk_id == b"data":
+            return _RiffLayout(struct.unpack("<I", head[4:8])[0], position + 8, chunk_size, pcm)
         position += 8 + chunk_size + (chunk_size & 1)
     return None
+
+
+def _pcm_format(fmt: bytes) -> tuple[int, int, int] | None:
+    if len(fmt) < 16:
+        return None
+    tag, channels, rate, _byte_rate, _align, bits = struct.unpack_from("<HHIIHH", fmt)
+    if tag == _EXTENSIBLE and len(fmt) >= 26:
+        tag = struct.unpack_from("<H", fmt, 24)[0]  # the first two bytes of the sub-format GUID
+    width = (bits + 7) // 8
+    return (rate, channels, width) if tag == _PCM and 1 <= width <= 4 else None
 
 
 def _check_format(path: Path, rate: int, channels: int) -> None:
@@ -94,12 +125,11 @@ def _check_duration(path: Path, seconds: float, max_duration_s: float) -> None:
         )
 
 
-def _read_wav(path: Path, max_duration_s: float, *, offset: int, available: int, to_end: bool) -> FloatArray | None:
+def _read_wav(path: Path, max_duration_s: float, *, available: int) -> FloatArray | None:
     """Decode PCM WAV; None when the standard library cannot read this WAV (PyAV will try).
 
-    `available` is how many bytes follow the data chunk's header (at `offset`): a file cut short
-    holds fewer frames than its header says, and only those count. With `to_end` the header's data
-    size is unknown and every byte after `offset` is audio.
+    `available` is how many bytes follow the data chunk's header: a file cut short holds fewer
+    frames than its header says, and only those count towards the length limit.
     """
     try:
         with wave.open(str(path), "rb") as reader:
@@ -107,15 +137,9 @@ def _read_wav(path: Path, max_duration_s: float, *, offset: int, available: int,
             _check_format(path, rate, channels)
             if width not in (1, 2, 3, 4):
                 return None
-            block = width * channels
-            frames = available // block if to_end else min(reader.getnframes(), available // block)
+            frames = min(reader.getnframes(), available // (width * channels))
             _check_duration(path, frames / rate, max_duration_s)
-            if to_end:
-                with open(path, "rb") as handle:
-                    handle.seek(offset)
-                    raw = handle.read(frames * block)
-            else:
-                raw = reader.readframes(frames)
+            raw = reader.readframes(frames)
     except AudioFileError:
         raise
     except EOFError as exc:
@@ -123,6 +147,22 @@ def _read_wav(path: Path, max_duration_s: float, *, offset: int, available: int,
     except Exception:
         # wave.Error for float or extensible WAV; RuntimeError, struct.error and others for damaged chunks.
         return None
+    return _pcm_to_mono(path, raw, rate, channels, width)
+
+
+def _read_pcm(path: Path, offset: int, length: int, pcm: tuple[int, int, int], max_duration_s: float) -> FloatArray:
+    """Integer PCM samples read straight from the file: `length` bytes at `offset`."""
+    rate, channels, width = pcm
+    _check_format(path, rate, channels)
+    frames = length // (width * channels)
+    _check_duration(path, frames / rate, max_duration_s)
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        raw = handle.read(frames * width * channels)
+    return _pcm_to_mono(path, raw, rate, channels, width)
+
+
+def _pcm_to_mono(path: Path, raw: bytes, rate: int, channels: int, width: int) -> FloatArray:
     frames = len(raw) // (width * channels)
     if frames == 0:
         raise AudioFileError(f"{path}: the WAV file holds no audio (zero length)")
