@@ -220,6 +220,8 @@ class AppShell(QObject):
     def stop(self) -> None:
         if self.window is not None:
             self.window.shutdown()
+        if self.instance is not None:
+            self.instance.release()
 
 
 class SingleInstance(QObject):
@@ -246,6 +248,12 @@ class SingleInstance(QObject):
                 log.info("this instance owns %s; a second start hands over to it", root)
             else:
                 log.warning("a second start cannot hand over to this one: %s", self.server.errorString())
+
+    def release(self) -> None:
+        self.server.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     @Slot()
     def _started_again(self) -> None:
