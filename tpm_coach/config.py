@@ -17,8 +17,8 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tpm_coach import paths
+from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.errors import ConfigError
-from tpm_coach.storage.atomic import atomic_write_bytes
 
 
 class _Section(BaseModel):

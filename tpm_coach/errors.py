@@ -61,6 +61,14 @@ class SchemaTooNewError(StorageError):
     """The database was written by a newer tpm_coach."""
 
 
+class DataFolderInUseError(StorageError):
+    """Another process (the desktop app, or a command that writes) owns the data folder."""
+
+    def __init__(self, message: str, hint: str = "", *, owner_pid: int | None = None) -> None:
+        super().__init__(message, hint)
+        self.owner_pid = owner_pid  # the running process the folder's lock file names, when it could be read
+
+
 class AudioDeviceError(KnownError):
     """No usable microphone, or the device failed while recording."""
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
 
-from tpm_coach.domain import ScoreResult
+from tpm_coach.domain import AttemptRecord, ScoreResult
 from tpm_coach.practice.skills import COMMON_MAX, COMMON_MIN, common_overall, to_common_scale
-from tpm_coach.storage import AttemptRecord
 
 __all__ = [
     "COMMON_MAX",

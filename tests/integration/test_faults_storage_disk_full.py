@@ -24,7 +24,7 @@ from tests.conftest import REPO_ROOT
 from tests.support.app_data import data_snapshot, file_digests, populate, write_wav
 from tests.support.banks import bank
 from tests.support.case_counts import report_cases
-from tpm_coach.banks import BankLibrary, bank_to_data, dump_yaml, load_bank
+from tpm_coach.banks import BankLibrary, encode_bank, load_bank
 from tpm_coach.domain import Bank
 from tpm_coach.errors import KnownError, StorageError
 from tpm_coach.maintenance import RefusalReason, RestoreRefusedError, create_backup, restore_backup
@@ -244,11 +244,11 @@ def test_real_enospc_bank_save_and_database(tiny_disk: Path) -> None:
     sessions = SessionRepository(db)
     committed = [sessions.create(["default"], title="before")]
     fill(tiny_disk, 8_192)
-    assert len(dump_yaml(bank_to_data(new)).encode()) > 8_192
+    assert len(encode_bank(new, "acme")) > 8_192
 
     with pytest.raises((KnownError, OSError)):
         library.save(new)
-    assert path.read_bytes() == dump_yaml(bank_to_data(old)).encode()
+    assert path.read_bytes() == encode_bank(old, "acme")
     assert sorted(p.name for p in path.parent.iterdir()) == ["acme.yaml"]
 
     def write_until_full() -> None:

@@ -24,7 +24,7 @@ from tests.conftest import REPO_ROOT
 from tests.support.app_data import data_snapshot, populate, write_wav
 from tests.support.banks import bank
 from tests.support.case_counts import report_cases
-from tpm_coach.banks import BankLibrary, bank_to_data, dump_yaml, load_bank
+from tpm_coach.banks import BankLibrary, encode_bank, load_bank
 from tpm_coach.domain import Bank
 from tpm_coach.maintenance import create_backup, verify_backup
 from tpm_coach.paths import DataPaths
@@ -157,7 +157,7 @@ BANK_KILLS = [(1, 0.0), (2, 0.002), (3, 0.006), (4, 0.011), (5, 0.017), (6, 0.02
 def test_killed_during_bank_saves(tmp_path: Path, pytestconfig: pytest.Config) -> None:
     banks = tmp_path / "banks"
     versions = [Bank.model_validate(bank("acme", n_questions=n)) for n in (3, 150)]
-    allowed = [dump_yaml(bank_to_data(v)).encode("utf-8") for v in versions]
+    allowed = [encode_bank(v, "acme") for v in versions]
     BankLibrary(banks, ["default"]).save(versions[0])
     outcomes = {"old or new": 0, "temp file left": 0}
     for lines, delay in BANK_KILLS:

@@ -99,3 +99,28 @@ def test_an_unknown_model_exits_2(tmp_path: Path) -> None:
     result = tpm("transcribe", str(silent), "--model", "huge.en")
     assert result.returncode == 2
     assert "not a known Whisper model" in result.stderr
+
+
+def test_a_wav_with_a_chunk_running_past_its_end_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    pcm = bytes(3200)
+    fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16)
+    body = b"WAVE" + fmt + b"LIST" + struct.pack("<I", 1_000_000_000) + b"INFO" + b"data" + struct.pack("<I", 3200)
+    damaged = tmp_path / "damaged.wav"
+    damaged.write_bytes(b"RIFF" + struct.pack("<I", len(body) + len(pcm)) + body + pcm)
+    result = tpm("transcribe", str(damaged))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert str(damaged) in line and "not a readable audio file" in line
+
+
+@pytest.mark.usefixtures("need_librivox")
+def test_a_wav_from_a_streaming_recorder_is_transcribed(tmp_path: Path) -> None:
+    clip = librivox_clips()[0]
+    streamed = tmp_path / "streamed.wav"
+    data = bytearray(write_wav(tmp_path / "whole.wav", read_wav(clip.path)).read_bytes())
+    data[4:8] = data[40:44] = struct.pack("<I", 0xFFFFFFFF)  # sizes a recorder that cannot seek leaves
+    streamed.write_bytes(bytes(data))
+    result = tpm("transcribe", str(streamed), "--model", "tiny.en")
+    assert result.returncode == 0, result.stderr
+    assert wer(clip.reference, result.stdout) <= 0.2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 
 def criterion(cid: str) -> dict[str, Any]:
     return {
@@ -43,3 +45,16 @@ def bank(bank_id: str = "acme", n_questions: int = 2) -> dict[str, Any]:
         "competencies": [competency()],
         "questions": [question(f"{bank_id}-q{i}") for i in range(1, n_questions + 1)],
     }
+
+
+def large_bank_yaml(bank_id: str, n_questions: int) -> str:
+    """A bank of `n_questions` short questions as YAML text, written directly: the YAML emitter would
+    take longer than the test that reads it. Questions set `level` but leave the optional lists out."""
+    head = yaml.safe_dump({"id": bank_id, "name": f"{bank_id} (generated)", "competencies": [competency()]})
+    lines = [head, "questions:\n"]
+    for i in range(n_questions):
+        lines.append(
+            f"- id: {bank_id}-q{i}\n  competency: customer-obsession\n  text: Question {i} about a customer.\n"
+            f"  kind: behavioral\n  level: senior\n  strong_answer:\n  - The customer and the result\n"
+        )
+    return "".join(lines)

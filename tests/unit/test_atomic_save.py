@@ -11,8 +11,8 @@ import yaml
 
 from tests.conftest import REPO_ROOT
 from tests.support.banks import bank
+from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.banks import load_bank
-from tpm_coach.storage.atomic import atomic_write_bytes
 
 
 def test_atomic_write_replaces_the_whole_file(tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_process_killed_mid_save_leaves_the_old_bank(tmp_path: Path) -> None:
         import os, signal, yaml
         from pathlib import Path
         from tpm_coach.banks import load_bank, save_bank
-        from tpm_coach.storage import atomic
+        from tpm_coach import atomic
         real_fsync = os.fsync
         def crash(fd):
             os.kill(os.getpid(), signal.SIGKILL)

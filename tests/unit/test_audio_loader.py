@@ -167,3 +167,55 @@ def test_files_longer_than_the_limit_are_refused(tmp_path: Path) -> None:
         with pytest.raises(AudioFileError, match="minutes"):
             load_audio(candidate, max_duration_s=2.0)
     assert len(load_audio(path, max_duration_s=4.0)) == 48000
+
+
+def riff(fmt: bytes, data: bytes, *, riff_size: int | None = None, data_size: int | None = None) -> bytes:
+    """A WAV file from its parts, with the RIFF and data size fields as given (true sizes by default)."""
+    body = b"WAVEfmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    head = b"RIFF" + struct.pack("<I", len(body) if riff_size is None else riff_size)
+    out = head + body
+    if data_size is not None:
+        at = len(head) + len(b"WAVE") + 8 + len(fmt) + len(b"data")
+        out = out[:at] + struct.pack("<I", data_size) + out[at + 4 :]
+    return out
+
+
+PCM16_MONO_16K = struct.pack("<HHIIHH", 1, 1, 16000, 32000, 2, 16)
+
+
+@pytest.mark.parametrize(
+    ("riff_size", "data_size"),
+    [(0xFFFFFFFF, 0xFFFFFFFF), (None, 0xFFFFFFFF), (None, 0), (0, 0), (0xFFFFFFFF, 0)],
+    ids=["both-unknown", "data-unknown", "data-zero", "both-zero", "riff-unknown-data-zero"],
+)
+def test_a_wav_whose_sizes_a_streaming_recorder_left_unknown_is_read_whole(
+    tmp_path: Path, riff_size: int | None, data_size: int
+) -> None:
+    data = sine(16000, 2.0)
+    pcm = np.round(data * 32767).astype("<i2").tobytes()
+    path = tmp_path / "stream.wav"
+    path.write_bytes(riff(PCM16_MONO_16K, pcm, riff_size=riff_size, data_size=data_size))
+    audio = load_audio(path)
+    assert len(audio) == 32000
+    assert np.allclose(audio, data, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "extra_chunk",
+    [
+        b"LIST" + struct.pack("<I", 1_000_000_000) + b"INFOabcd",  # runs past the end of the file
+        b"LIST" + struct.pack("<I", 0xFFFFFFFF),
+        b"junk" + struct.pack("<I", 7) + b"\x01",
+    ],
+    ids=["chunk-past-end", "chunk-size-unknown", "chunk-cut-short"],
+)
+def test_a_wav_with_a_damaged_chunk_before_its_data_is_an_audio_file_error(tmp_path: Path, extra_chunk: bytes) -> None:
+    pcm = np.zeros(1600, dtype="<i2").tobytes()
+    fmt = b"fmt " + struct.pack("<I", len(PCM16_MONO_16K)) + PCM16_MONO_16K
+    data = b"data" + struct.pack("<I", len(pcm)) + pcm
+    body = b"WAVE" + fmt + extra_chunk + data
+    path = tmp_path / "answer.wav"
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    with pytest.raises(AudioFileError) as caught:
+        load_audio(path)
+    assert str(path) in caught.value.message

@@ -10,10 +10,10 @@ import pytest
 from tests.support.domain import sample_competency
 from tests.unit.test_practice_fakes import STRONG_ANSWER, simple_metrics
 from tpm_coach.banks import BankLibrary
-from tpm_coach.domain import Level, QuestionKind
+from tpm_coach.domain import AttemptRecord, Level, QuestionKind
 from tpm_coach.errors import KnownError
 from tpm_coach.practice import SessionOptions, build_plan, weakest_skill
-from tpm_coach.storage import AttemptRecord, AttemptRepository, Database, SessionRepository
+from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 
 
 @pytest.fixture

@@ -60,6 +60,38 @@ def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("journal_mode", ["delete", "wal"])
+def test_a_newer_database_is_refused_before_anything_is_written(tmp_path: Path, journal_mode: str) -> None:
+    # A newer release may keep its file in another journal mode; refusing it must not switch that mode.
+    path = tmp_path / "future.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA journal_mode = {journal_mode}")
+    conn.execute("CREATE TABLE from_the_future (x)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert list(before) == ["future.sqlite3"]
+    with pytest.raises(SchemaTooNewError) as info:
+        Database.open(path)
+    assert "untouched" in info.value.hint
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_newer_version_still_in_the_wal_is_refused(tmp_path: Path) -> None:
+    # A newer release that stopped before a checkpoint: the file's header is old, its -wal holds the upgrade.
+    path = tmp_path / "app.sqlite3"
+    Database.open(path).close()
+    keeper = sqlite3.connect(path)
+    keeper.execute("PRAGMA wal_autocheckpoint = 0")
+    keeper.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    try:
+        with pytest.raises(SchemaTooNewError):
+            Database.open(path)
+    finally:
+        keeper.close()
+
+
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "junk.sqlite3"
     path.write_bytes(b"this is not sqlite" * 100)

@@ -2,6 +2,7 @@
 
 Nothing is deleted. An attempt whose file is missing, empty or unreadable is still marked
 recorded (0 s) with the reason, so it shows up in history instead of hiding as "recording".
+An attempt another running process created is that process's live recording and is left alone.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ log = logging.getLogger(__name__)
 def recover_interrupted_attempts(attempts: AttemptRepository, data_paths: DataPaths) -> list[int]:
     """Repair every attempt left in `recording`; return the ids that now hold audio to transcribe."""
     recovered: list[int] = []
+    live = attempts.owned_elsewhere([AttemptStatus.RECORDING])
     for record in attempts.list_by_status(AttemptStatus.RECORDING):
+        if record.id in live:
+            log.info("attempt %s is being recorded by another running process; left alone", record.id)
+            continue
         if not record.audio_path:
             attempts.set_recorded(record.id, 0.0, reason="interrupted before any audio was saved")
             continue

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tpm_coach import paths
+from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.banks.loader import consistency_problems, load_bank
-from tpm_coach.banks.store import save_bank
+from tpm_coach.banks.store import encode_bank, save_bank
 from tpm_coach.domain import Bank, Competency, Level, Question, QuestionKind
 from tpm_coach.errors import BankError, BankProblem, KnownError
 
 DEFAULT_BANK_ID = "default"
 LEFTOVER_AGE_S = 600
+_IMPORT_HINT = "nothing was imported"
 
 
 def bank_files(folder: Path) -> list[Path]:
@@ -167,35 +169,74 @@ class BankLibrary:
 
     # -- changes -------------------------------------------------------------------------------
     def import_path(self, source: Path, replace: bool = False) -> list[Bank]:
-        """Import a bank file or every *.yaml/*.yml in a folder; nothing is written unless all are valid."""
+        """Import a bank file or every *.yaml/*.yml in a folder.
+
+        All or nothing: every file is validated and encoded with the reader's limits before the first
+        one is written, and if any written bank then fails to load, every file is put back as it was.
+        """
         files = bank_files(source) if source.is_dir() else [source]
         if not files:
             raise KnownError(f"{source}: no .yaml files to import")
-        loaded: list[Bank] = []
+        loaded: list[tuple[Path, Bank]] = []
         problems: list[BankProblem] = []
         default_competencies = self.banks[DEFAULT_BANK_ID].bank.competencies
         for file in files:
             try:
-                loaded.append(load_bank(file, default_competencies))
+                loaded.append((file, load_bank(file, default_competencies)))
             except BankError as exc:
                 problems.extend(exc.problems)
-        for bank in loaded:
+        planned: list[tuple[Path, str, bytes]] = []
+        for file, bank in loaded:
             existing = self.banks.get(bank.id)
             if existing and (existing.read_only or not replace):
                 problems.append(
                     BankProblem(
-                        str(source),
+                        str(file),
                         "id",
                         f"a bank with id '{bank.id}' already exists "
                         + ("(the built-in bank)" if existing.read_only else "(use --replace)"),
                     )
                 )
+                continue
+            try:
+                encoded = encode_bank(bank, str(file))
+            except BankError as exc:
+                problems.extend(exc.problems)
+                continue
+            target = existing.path if existing else self.banks_dir / f"{bank.id}.yaml"
+            planned.append((target, bank.id, encoded))
         if problems:
-            raise BankError(problems)
-        for bank in loaded:
-            save_bank(bank, self.banks_dir / f"{bank.id}.yaml")
-        self.reload()
-        return loaded
+            raise BankError(problems, _IMPORT_HINT)
+        self._write_all_or_none(planned)
+        return [bank for _, bank in loaded]
+
+    def _write_all_or_none(self, planned: list[tuple[Path, str, bytes]]) -> None:
+        previous = {path: path.read_bytes() if path.is_file() else None for path, _, _ in planned}
+        written: list[Path] = []
+        try:
+            for path, _, encoded in planned:
+                written.append(path)
+                atomic_write_bytes(path, encoded)
+            self.reload()
+            # Encoding applies the reader's limits, so this is a last guard rather than the usual refusal.
+            unloaded = [str(p) for p, bank_id, _ in planned if not self._loaded_from(bank_id, p)]
+            if unloaded:
+                why = [p for p in self.problems if p.file in unloaded]
+                raise BankError(why or [BankProblem(unloaded[0], "", "the saved bank did not load")], _IMPORT_HINT)
+        except BaseException:
+            for path in written:
+                before = previous[path]
+                with contextlib.suppress(OSError, KnownError):
+                    if before is None:
+                        path.unlink(missing_ok=True)
+                    else:
+                        atomic_write_bytes(path, before)
+            self.reload()
+            raise
+
+    def _loaded_from(self, bank_id: str, path: Path) -> bool:
+        loaded = self.banks.get(bank_id)
+        return loaded is not None and loaded.path == path
 
     def save(self, bank: Bank) -> Path:
         """Validate and atomically save a user bank (never the built-in one)."""

@@ -55,15 +55,42 @@ def format_location(parts: tuple[int | str, ...] | list[int | str]) -> str:
     return out
 
 
+def size_problem(size: int) -> str | None:
+    """Why a bank file of `size` bytes cannot be read, or None. Saving checks the same limit."""
+    if size > MAX_FILE_BYTES:
+        return f"the file is {size / 1_048_576:.1f} MB; bank files are limited to {MAX_FILE_BYTES // 1_048_576} MB"
+    return None
+
+
+def count_problem(count: int) -> str | None:
+    """Why a document of `count` values cannot be read, or None. Saving checks the same limit."""
+    if count > MAX_EXPANDED_NODES:
+        return f"the YAML expands to more than {MAX_EXPANDED_NODES:,} values (too many or nested aliases)"
+    return None
+
+
+def count_values(data: Any) -> int:
+    """The values a YAML dump of `data` holds, counted as the reader counts nodes (keys are not values)."""
+    count = 0
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
 def read_yaml(path: Path) -> YamlDocument:
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise YamlSourceError(f"cannot read the file ({exc.strerror})") from exc
-    if size > MAX_FILE_BYTES:
-        raise YamlSourceError(
-            f"the file is {size / 1_048_576:.1f} MB; bank files are limited to {MAX_FILE_BYTES // 1_048_576} MB"
-        )
+    too_big = size_problem(size)
+    if too_big:
+        raise YamlSourceError(too_big)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -110,10 +137,9 @@ def _line_count(text: str) -> int:
 
 def _index(node: yaml.Node, location: str, lines: dict[str, int], count: list[int]) -> None:
     count[0] += 1
-    if count[0] > MAX_EXPANDED_NODES:
-        raise YamlSourceError(
-            f"the YAML expands to more than {MAX_EXPANDED_NODES:,} values (too many or nested aliases)"
-        )
+    too_many = count_problem(count[0])
+    if too_many:
+        raise YamlSourceError(too_many)
     lines.setdefault(location, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from tpm_coach.config import load_settings
 from tpm_coach.maintenance import create_backup, restore_backup, verify_backup
 from tpm_coach.maintenance.archive import NOT_INCLUDED, Manifest
+from tpm_coach.storage.instance_lock import lock_data_folder
 
 
 def register(subparsers: Any) -> None:
@@ -62,7 +64,10 @@ def _restore(args: argparse.Namespace) -> int:
         manifest = verify_backup(args.archive, scratch_parent=data_paths.root.expanduser().resolve().parent)
         print(f"{args.archive} is a sound backup, {_describe(manifest)}")
         return 0
-    result = restore_backup(args.archive, data_paths)
+    # Refused while the desktop app owns the folder: it must not have its data swapped under it.
+    owning = lock_data_folder(data_paths.root) if data_paths.root.expanduser().is_dir() else contextlib.nullcontext()
+    with owning:
+        result = restore_backup(args.archive, data_paths)
     print(f"restored {args.archive} into {result.root}")
     print(f"  {_describe(result.manifest)}")
     if result.previous is not None:

@@ -5,16 +5,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary, bank_files, banks_to_export, dump_json, dump_yaml, load_bank
+from tpm_coach.banks import (
+    DEFAULT_BANK_ID,
+    BankLibrary,
+    bank_files,
+    banks_to_export,
+    dump_json,
+    dump_yaml,
+    encode_bank,
+    load_bank,
+)
 from tpm_coach.cli.common import context, write_output
 from tpm_coach.config import save_settings
 from tpm_coach.context import AppContext
 from tpm_coach.domain import Bank
 from tpm_coach.errors import BankError, BankProblem
 from tpm_coach.paths import default_bank_path
+from tpm_coach.storage.instance_lock import lock_data_folder
 
 
 def register(subparsers: Any) -> None:
@@ -74,6 +86,7 @@ def _validate(args: argparse.Namespace) -> int:
         for file in files:
             try:
                 bank = load_bank(file, default.competencies)
+                encode_bank(bank, str(file))  # an import saves this form: it must pass the same limits
             except BankError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -85,6 +98,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _library() -> BankLibrary:
     return context().banks
+
+
+@contextmanager
+def _changing_banks() -> Iterator[AppContext]:
+    """The context for a command that changes banks, owning the data folder meanwhile (refused while the
+    desktop app owns it: its bank editor and practice setup would not see the change)."""
+    ctx = context()
+    with lock_data_folder(ctx.data_paths.root):
+        yield ctx
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -113,12 +135,12 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    ctx = context()
-    imported = ctx.banks.import_path(args.path, replace=args.replace)
-    for bank in imported:
-        print(f"imported {bank.id}: {len(bank.questions)} questions")
-    if not args.inactive:
-        _set_active(ctx, [b.id for b in imported], active=True)
+    with _changing_banks() as ctx:
+        imported = ctx.banks.import_path(args.path, replace=args.replace)
+        for bank in imported:
+            print(f"imported {bank.id}: {len(bank.questions)} questions")
+        if not args.inactive:
+            _set_active(ctx, [b.id for b in imported], active=True)
     return 0
 
 
@@ -138,12 +160,14 @@ def _set_active(ctx: AppContext, bank_ids: list[str], *, active: bool) -> None:
 
 
 def _activate(args: argparse.Namespace) -> int:
-    _set_active(context(), args.bank_ids, active=True)
+    with _changing_banks() as ctx:
+        _set_active(ctx, args.bank_ids, active=True)
     return 0
 
 
 def _deactivate(args: argparse.Namespace) -> int:
-    _set_active(context(), args.bank_ids, active=False)
+    with _changing_banks() as ctx:
+        _set_active(ctx, args.bank_ids, active=False)
     return 0
 
 
@@ -158,7 +182,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _duplicate(args: argparse.Namespace) -> int:
-    copy = _library().duplicate(args.source, args.new_id, args.name)
+    with _changing_banks() as ctx:
+        copy = ctx.banks.duplicate(args.source, args.new_id, args.name)
     print(f"created bank {copy.id} with {len(copy.questions)} questions from {args.source}")
     if args.source == DEFAULT_BANK_ID:
         print("its question ids are prefixed with the new bank id so both banks can be active together")
@@ -166,7 +191,8 @@ def _duplicate(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    _library().delete(args.bank_id)
+    with _changing_banks() as ctx:
+        ctx.banks.delete(args.bank_id)
     print(f"deleted bank {args.bank_id}")
     return 0
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.context import AppContext
-from tpm_coach.storage.atomic import atomic_write_bytes
 
 
 def context() -> AppContext:

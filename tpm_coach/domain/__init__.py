@@ -21,9 +21,11 @@ from tpm_coach.domain.bank import (
     Rubric,
     ScoreScale,
 )
+from tpm_coach.domain.record import AttemptRecord
 
 __all__ = [
     "BANK_FORMAT_VERSION",
+    "AttemptRecord",
     "AttemptStatus",
     "Bank",
     "Competency",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tpm_coach import __version__, paths
+from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.config import Settings
 from tpm_coach.diagnostics import Check, package_versions
 from tpm_coach.errors import StorageError
@@ -29,7 +30,7 @@ from tpm_coach.maintenance.health import check_database
 from tpm_coach.maintenance.restore import kept_folders
 from tpm_coach.paths import DataPaths
 from tpm_coach.redact import REDACTED, redact
-from tpm_coach.storage import SCHEMA_VERSION, atomic_write_bytes
+from tpm_coach.storage import SCHEMA_VERSION
 
 DEFAULT_LOG_LINES = 500
 

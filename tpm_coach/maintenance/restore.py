@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tpm_coach.atomic import fsync_dir
 from tpm_coach.errors import StorageError
 from tpm_coach.maintenance.archive import (
     DATABASE_NAME,
@@ -40,7 +41,6 @@ from tpm_coach.maintenance.archive import (
 from tpm_coach.maintenance.backup import read_manifest
 from tpm_coach.paths import DataPaths
 from tpm_coach.storage import SCHEMA_VERSION
-from tpm_coach.storage.atomic import fsync_dir
 
 log = logging.getLogger(__name__)
 

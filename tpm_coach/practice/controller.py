@@ -16,7 +16,7 @@ from typing import Any
 
 from tpm_coach.banks import BankLibrary
 from tpm_coach.config import PracticeSettings
-from tpm_coach.domain import AttemptStatus, Transcript
+from tpm_coach.domain import AttemptRecord, AttemptStatus, Transcript
 from tpm_coach.errors import AudioDeviceError, EmptyAnswerError, KnownError
 from tpm_coach.paths import DataPaths
 from tpm_coach.practice.delivery import measure_delivery
@@ -35,7 +35,7 @@ from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recordin
 from tpm_coach.practice.summary import SessionReport, build_report
 from tpm_coach.practice.turn import Turn, TurnKind, follow_up_question, next_follow_up
 from tpm_coach.scoring.base import ScorerChoice
-from tpm_coach.storage import AttemptRecord, AttemptRepository, SessionRepository
+from tpm_coach.storage import AttemptRepository, SessionRepository
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tpm_coach.banks import BankLibrary
-from tpm_coach.domain import Level, Question, QuestionKind
+from tpm_coach.domain import AttemptRecord, Level, Question, QuestionKind
 from tpm_coach.errors import KnownError
 from tpm_coach.practice.skills import weakest_skill
-from tpm_coach.storage import AttemptRecord
 
 MAX_QUESTIONS = 20
 

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from tpm_coach.domain import DeliveryMetrics, ScoreResult, Transcript
+from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
 from tpm_coach.scoring.base import ScorerChoice
-from tpm_coach.storage import AttemptRecord
 
 T = TypeVar("T")
 

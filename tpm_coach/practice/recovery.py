@@ -22,10 +22,16 @@ class FinishOutcome:
 
 
 def unfinished_attempt_ids(attempts: AttemptRepository, data_paths: DataPaths) -> list[int]:
-    """Recorded-but-unscored answers that can still be finished: a transcript, or audio to transcribe."""
+    """Recorded-but-unscored answers that can still be finished: a transcript, or audio to transcribe.
+
+    Answers another running process created are left to it: it may be transcribing or scoring them now.
+    """
     found = []
+    busy = attempts.owned_elsewhere(_UNFINISHED)
     for status in _UNFINISHED:
         for record in attempts.list_by_status(status):
+            if record.id in busy:
+                continue
             if record.transcript is not None:
                 found.append(record.id)
             elif record.audio_path and (record.duration_s or 0) > 0:

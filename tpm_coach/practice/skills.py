@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tpm_coach.domain import ScoreResult
-from tpm_coach.storage import AttemptRecord
+from tpm_coach.domain import AttemptRecord, ScoreResult
 
 # Rubrics may use different scales; everything compared across attempts is put on this one.
 COMMON_MIN = 1.0

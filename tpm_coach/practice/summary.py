@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tpm_coach.domain import AttemptStatus
+from tpm_coach.domain import AttemptRecord, AttemptStatus
 from tpm_coach.practice.skills import skill_stats, to_common_scale
-from tpm_coach.storage import AttemptRecord
 
 FOCUS_COUNT = 3
 

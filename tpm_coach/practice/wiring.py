@@ -13,11 +13,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from tpm_coach.config import Settings
-from tpm_coach.domain import DeliveryMetrics, ScoreResult, Transcript
+from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
 from tpm_coach.scoring.base import ScorerChoice
-from tpm_coach.storage import AttemptRecord, AttemptRepository, Database
+from tpm_coach.storage import AttemptRepository, Database
 from tpm_coach.transcription.speech_model import SpeechModel
 
 if TYPE_CHECKING:

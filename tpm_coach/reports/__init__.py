@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
+from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.errors import KnownError, StorageError
 from tpm_coach.reports.content import (
     AnswerContent,
@@ -18,7 +19,6 @@ from tpm_coach.reports.content import (
 )
 from tpm_coach.reports.html import answer_html, page, render_html
 from tpm_coach.reports.markdown import render_markdown
-from tpm_coach.storage.atomic import atomic_write_bytes
 
 __all__ = [
     "AnswerContent",

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tpm_coach.display_text import display_safe
-from tpm_coach.domain import AttemptStatus
+from tpm_coach.domain import AttemptRecord, AttemptStatus
 from tpm_coach.errors import StorageError
-from tpm_coach.storage import AttemptRecord, AttemptRepository, SessionRepository, SessionSummary
+from tpm_coach.storage import AttemptRepository, SessionRepository, SessionSummary
 
 _STATUS_TEXT = {
     AttemptStatus.RECORDING: "recording was interrupted",

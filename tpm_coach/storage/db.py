@@ -20,6 +20,8 @@ class Database:
 
     @classmethod
     def open(cls, path: Path, *, migrate_to: int = SCHEMA_VERSION) -> Database:
+        # Before anything that writes (the journal mode is stored in the file), so a newer file stays as it was.
+        _refuse_newer(path, stored_version(path))
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # isolation_level=None: transactions are explicit (see `transaction`), so a migration's
@@ -46,11 +48,7 @@ class Database:
         current = self.version
         if current > SCHEMA_VERSION:
             self.conn.close()
-            raise SchemaTooNewError(
-                f"the database {self.path} was written by a newer tpm_coach (schema {current}, this version "
-                f"knows up to {SCHEMA_VERSION})",
-                "upgrade tpm_coach; your data is untouched",
-            )
+            _refuse_newer(self.path, current)
         for number in range(current + 1, target + 1):
             with self.transaction():
                 for statement in _split_sql(MIGRATIONS[number - 1]):
@@ -92,6 +90,47 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+
+_HEADER = b"SQLite format 3\x00"
+_USER_VERSION_OFFSET = 60  # where SQLite's file header keeps PRAGMA user_version (4 bytes, big-endian)
+
+
+def stored_version(path: Path) -> int | None:
+    """The schema version of the file at `path` without changing it; None for no file or no SQLite header.
+
+    Even a read-only connection creates -wal/-shm files beside a WAL database, so the header is read
+    directly. Only when a -wal file is already there (it may hold a newer first page) is a read-only
+    connection asked, which cannot checkpoint.
+    """
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(_USER_VERSION_OFFSET + 4)
+    except OSError:
+        return None
+    if len(header) < _USER_VERSION_OFFSET + 4 or not header.startswith(_HEADER):
+        return None
+    version = int.from_bytes(header[_USER_VERSION_OFFSET:], "big")
+    wal = path.with_name(path.name + "-wal")
+    if version <= SCHEMA_VERSION and wal.is_file() and wal.stat().st_size > 0:
+        try:
+            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # the normal open reports what is wrong with the file
+    return version
+
+
+def _refuse_newer(path: Path, version: int | None) -> None:
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"the database {path} was written by a newer tpm_coach (schema {version}, this version "
+            f"knows up to {SCHEMA_VERSION})",
+            "upgrade tpm_coach; your data is untouched",
+        )
 
 
 def _split_sql(script: str) -> list[str]:

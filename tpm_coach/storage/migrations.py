@@ -71,6 +71,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX scores_current_by_attempt ON scores(attempt_id, is_current);
     CREATE INDEX sessions_by_start ON sessions(started_at);
     """,
+    # 3: the process that created an attempt, so recovery leaves alone what a running process still does.
+    """
+    ALTER TABLE attempts ADD COLUMN owner_pid INTEGER;
+    ALTER TABLE attempts ADD COLUMN owner_started TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from tpm_coach.domain import (
+    AttemptRecord,
     AttemptStatus,
     Competency,
     CriterionScore,
@@ -22,6 +24,7 @@ from tpm_coach.domain import (
 )
 from tpm_coach.errors import StorageError
 from tpm_coach.storage.db import Database
+from tpm_coach.storage.owner import ProcessIdentity
 
 
 # Attempts of the same question share one snapshot; the models are frozen, so parsed ones can be shared.
@@ -39,6 +42,19 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _update_status(
+    conn: sqlite3.Connection, attempt_id: int, status: AttemptStatus, reason: str = "", **columns: object
+) -> None:
+    """Set an attempt's status (and any other columns) inside the caller's transaction."""
+    assignments = "".join(f", {name} = ?" for name in columns)
+    cur = conn.execute(
+        f"UPDATE attempts SET status = ?, status_reason = ?, updated_at = ?{assignments} WHERE id = ?",
+        (status.value, reason, now_iso(), *columns.values(), attempt_id),
+    )
+    if cur.rowcount != 1:
+        raise StorageError(f"attempt {attempt_id} does not exist")
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     id: int
@@ -51,24 +67,6 @@ class SessionSummary:
     scored_count: int
     overall: float | None
     speaking_time_s: float
-
-
-@dataclass(frozen=True)
-class AttemptRecord:
-    id: int
-    session_id: int
-    question: Question
-    competency: Competency
-    status: AttemptStatus
-    status_reason: str
-    answer_mode: str
-    audio_path: str | None
-    duration_s: float | None
-    transcript: Transcript | None
-    metrics: DeliveryMetrics | None
-    score: ScoreResult | None
-    created_at: str
-    parent_attempt_id: int | None
 
 
 class SessionRepository:
@@ -160,11 +158,13 @@ class AttemptRepository:
         """A new attempt; question and rubric are snapshotted so later scoring uses what was asked."""
         status = AttemptStatus.RECORDING if answer_mode == "spoken" else AttemptStatus.RECORDED
         stamp = now_iso()
+        owner = ProcessIdentity.current()
         with self.db.transaction() as conn:
             cur = conn.execute(
                 """INSERT INTO attempts (session_id, parent_attempt_id, question_id, competency_id, question_json,
-                       competency_json, answer_mode, status, audio_path, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       competency_json, answer_mode, status, audio_path, created_at, updated_at,
+                       owner_pid, owner_started)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     session_id,
                     parent_attempt_id,
@@ -177,19 +177,15 @@ class AttemptRepository:
                     audio_path,
                     stamp,
                     stamp,
+                    owner.pid,
+                    owner.started,
                 ),
             )
         return int(cur.lastrowid or 0)
 
     def _set_status(self, attempt_id: int, status: AttemptStatus, reason: str = "", **columns: object) -> None:
-        assignments = "".join(f", {name} = ?" for name in columns)
         with self.db.transaction() as conn:
-            cur = conn.execute(
-                f"UPDATE attempts SET status = ?, status_reason = ?, updated_at = ?{assignments} WHERE id = ?",
-                (status.value, reason, now_iso(), *columns.values(), attempt_id),
-            )
-        if cur.rowcount != 1:
-            raise StorageError(f"attempt {attempt_id} does not exist")
+            _update_status(conn, attempt_id, status, reason, **columns)
 
     def set_audio(self, attempt_id: int, audio_path: str) -> None:
         with self.db.transaction() as conn:
@@ -217,12 +213,7 @@ class AttemptRepository:
                     now_iso(),
                 ),
             )
-            cur = conn.execute(
-                "UPDATE attempts SET status = ?, status_reason = '', updated_at = ? WHERE id = ?",
-                (AttemptStatus.TRANSCRIBED.value, now_iso(), attempt_id),
-            )
-            if cur.rowcount != 1:
-                raise StorageError(f"attempt {attempt_id} does not exist")
+            _update_status(conn, attempt_id, AttemptStatus.TRANSCRIBED)
 
     def save_score(self, attempt_id: int, result: ScoreResult) -> int:
         """Store a validated score as the attempt's current one; earlier scores are kept, not current."""
@@ -266,88 +257,121 @@ class AttemptRepository:
                     for c in result.criteria
                 ],
             )
-            updated = conn.execute(
-                "UPDATE attempts SET status = ?, status_reason = '', updated_at = ? WHERE id = ?",
-                (AttemptStatus.SCORED.value, now_iso(), attempt_id),
-            )
-            if updated.rowcount != 1:
-                raise StorageError(f"attempt {attempt_id} does not exist")
+            _update_status(conn, attempt_id, AttemptStatus.SCORED)
         return score_id
 
     def mark_scoring_failed(self, attempt_id: int, reason: str) -> None:
         self._set_status(attempt_id, AttemptStatus.SCORING_FAILED, reason)
 
+    def owned_elsewhere(self, statuses: Sequence[AttemptStatus]) -> set[int]:
+        """Ids of attempts in `statuses` whose creating process is another one, still running."""
+        rows = self.db.conn.execute(
+            "SELECT id, owner_pid, owner_started FROM attempts WHERE owner_pid IS NOT NULL AND status IN "
+            "(SELECT value FROM json_each(?))",
+            (json.dumps([s.value for s in statuses]),),
+        ).fetchall()
+        alive: dict[ProcessIdentity, bool] = {}
+        found = set()
+        for row in rows:
+            owner = ProcessIdentity(row["owner_pid"], row["owner_started"])
+            if owner not in alive:
+                alive[owner] = owner.is_alive() and not owner.is_current()
+            if alive[owner]:
+                found.add(int(row["id"]))
+        return found
+
     def get(self, attempt_id: int) -> AttemptRecord:
         row = self.db.conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
         if row is None:
             raise StorageError(f"attempt {attempt_id} does not exist")
-        return self._record(row)
+        return self._records([row])[0]
 
     def list_by_status(self, status: AttemptStatus) -> list[AttemptRecord]:
         rows = self.db.conn.execute("SELECT * FROM attempts WHERE status = ? ORDER BY id", (status.value,))
-        return [self._record(r) for r in rows.fetchall()]
+        return self._records(rows.fetchall())
 
     def list_for_session(self, session_id: int) -> list[AttemptRecord]:
         rows = self.db.conn.execute("SELECT * FROM attempts WHERE session_id = ? ORDER BY id", (session_id,))
-        return [self._record(r) for r in rows.fetchall()]
+        return self._records(rows.fetchall())
 
     def list_scored(self) -> list[AttemptRecord]:
         """Every attempt with a current score, oldest first (for progress over time)."""
         rows = self.db.conn.execute(
             "SELECT a.* FROM attempts a WHERE a.status = ? ORDER BY a.created_at, a.id", (AttemptStatus.SCORED.value,)
         )
-        return [self._record(r) for r in rows.fetchall()]
+        return self._records(rows.fetchall())
 
-    def _record(self, row: sqlite3.Row) -> AttemptRecord:
-        transcript, metrics = self._transcript(row["id"])
-        return AttemptRecord(
-            id=row["id"],
-            session_id=row["session_id"],
-            question=_question(row["question_json"]),
-            competency=_competency(row["competency_json"]),
-            status=AttemptStatus(row["status"]),
-            status_reason=row["status_reason"],
-            answer_mode=row["answer_mode"],
-            audio_path=row["audio_path"],
-            duration_s=row["duration_s"],
-            transcript=transcript,
-            metrics=metrics,
-            score=self._current_score(row["id"]),
-            created_at=row["created_at"],
-            parent_attempt_id=row["parent_attempt_id"],
-        )
-
-    def _transcript(self, attempt_id: int) -> tuple[Transcript | None, DeliveryMetrics | None]:
-        row = self.db.conn.execute("SELECT * FROM transcripts WHERE attempt_id = ?", (attempt_id,)).fetchone()
-        if row is None:
-            return None, None
-        transcript = Transcript(
-            text=row["text"],
-            words=[Word.model_validate(w) for w in json.loads(row["words_json"])],
-            language=row["language"],
-            engine=row["engine"],
-            model=row["model"],
-        )
-        return transcript, DeliveryMetrics.model_validate_json(row["metrics_json"])
-
-    def _current_score(self, attempt_id: int) -> ScoreResult | None:
-        row = self.db.conn.execute(
-            "SELECT * FROM scores WHERE attempt_id = ? AND is_current = 1", (attempt_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        criteria = [
-            CriterionScore(
-                id=c["criterion_id"],
-                score=c["score"],
-                rationale=c["rationale"],
-                evidence=[Evidence.model_validate(e) for e in json.loads(c["evidence_json"])],
-                flagged=bool(c["flagged"]),
+    def _records(self, rows: Sequence[sqlite3.Row]) -> list[AttemptRecord]:
+        """Records for `rows` in three more queries whatever their number (History reads thousands)."""
+        if not rows:
+            return []
+        ids = json.dumps([row["id"] for row in rows])
+        transcripts = self._transcripts(ids)
+        scores = self._current_scores(ids)
+        return [
+            AttemptRecord(
+                id=row["id"],
+                session_id=row["session_id"],
+                question=_question(row["question_json"]),
+                competency=_competency(row["competency_json"]),
+                status=AttemptStatus(row["status"]),
+                status_reason=row["status_reason"],
+                answer_mode=row["answer_mode"],
+                audio_path=row["audio_path"],
+                duration_s=row["duration_s"],
+                transcript=transcripts.get(row["id"], (None, None))[0],
+                metrics=transcripts.get(row["id"], (None, None))[1],
+                score=scores.get(row["id"]),
+                created_at=row["created_at"],
+                parent_attempt_id=row["parent_attempt_id"],
             )
-            for c in self.db.conn.execute(
-                "SELECT * FROM criterion_scores WHERE score_id = ? ORDER BY rowid", (row["id"],)
-            ).fetchall()
+            for row in rows
         ]
+
+    # The ids travel as one JSON array, so no statement grows with the row count or meets SQLite's
+    # limit on bound parameters.
+    def _transcripts(self, ids: str) -> dict[int, tuple[Transcript, DeliveryMetrics]]:
+        rows = self.db.conn.execute(
+            "SELECT * FROM transcripts WHERE attempt_id IN (SELECT value FROM json_each(?))", (ids,)
+        ).fetchall()
+        return {
+            row["attempt_id"]: (
+                Transcript(
+                    text=row["text"],
+                    words=[Word.model_validate(w) for w in json.loads(row["words_json"])],
+                    language=row["language"],
+                    engine=row["engine"],
+                    model=row["model"],
+                ),
+                DeliveryMetrics.model_validate_json(row["metrics_json"]),
+            )
+            for row in rows
+        }
+
+    def _current_scores(self, ids: str) -> dict[int, ScoreResult]:
+        score_rows = self.db.conn.execute(
+            "SELECT * FROM scores WHERE is_current = 1 AND attempt_id IN (SELECT value FROM json_each(?))", (ids,)
+        ).fetchall()
+        criteria: dict[int, list[CriterionScore]] = {}
+        for c in self.db.conn.execute(
+            """SELECT c.* FROM criterion_scores c JOIN scores s ON s.id = c.score_id
+               WHERE s.is_current = 1 AND s.attempt_id IN (SELECT value FROM json_each(?))
+               ORDER BY c.rowid""",
+            (ids,),
+        ):
+            criteria.setdefault(c["score_id"], []).append(
+                CriterionScore(
+                    id=c["criterion_id"],
+                    score=c["score"],
+                    rationale=c["rationale"],
+                    evidence=[Evidence.model_validate(e) for e in json.loads(c["evidence_json"])],
+                    flagged=bool(c["flagged"]),
+                )
+            )
+        return {row["attempt_id"]: self._score(row, criteria.get(row["id"], [])) for row in score_rows}
+
+    @staticmethod
+    def _score(row: sqlite3.Row, criteria: list[CriterionScore]) -> ScoreResult:
         feedback = json.loads(row["feedback_json"])
         star = feedback.pop("star", None)
         return ScoreResult(

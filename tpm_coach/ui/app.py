@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,16 +15,18 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from tpm_coach import paths
 from tpm_coach.config import Settings, load_settings
 from tpm_coach.context import AppContext
-from tpm_coach.errors import ConfigError, KnownError, SchemaTooNewError, StorageError
+from tpm_coach.errors import ConfigError, DataFolderInUseError, KnownError, SchemaTooNewError, StorageError
 from tpm_coach.logs import LOG_FILE_NAME, setup_logging
 from tpm_coach.maintenance import restore_backup
 from tpm_coach.maintenance.backup import backups_folder
 from tpm_coach.scoring.detect import FoundServer
+from tpm_coach.storage.instance_lock import DataFolderLock, instance_channel_name, lock_data_folder
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.onboarding import offer_llm_setup
 from tpm_coach.ui.workers import WorkerPool
@@ -167,11 +170,16 @@ class AppShell(QObject):
         self.speech_engine = speech_engine
         self.detect_servers = detect_servers  # None: the usual local ports
         self._window: MainWindow | None = None
+        self.instance: SingleInstance | None = None
 
     @property
     def window(self) -> MainWindow:
         if self._window is None:
             raise RuntimeError("the window is not built yet")
+        return self._window
+
+    @property
+    def built_window(self) -> MainWindow | None:
         return self._window
 
     def load_context(self) -> AppContext:
@@ -209,6 +217,8 @@ class AppShell(QObject):
                 self.messages.error(exc)
         context = self.load_context()
         try:
+            if self.instance is not None:
+                self.instance.claim(context.data_paths.root)  # the folder may be new, or restored under us
             note = open_database(context, ask_about_damaged_database)
         except StorageError as exc:
             self.messages.error(exc)
@@ -222,6 +232,67 @@ class AppShell(QObject):
     def stop(self) -> None:
         if self._window is not None:
             self._window.shutdown()
+        if self.instance is not None:
+            self.instance.release()
+
+
+class SingleInstance(QObject):
+    """Owns the data folder for this process, and shows the window when the app is started again on it."""
+
+    def __init__(self, shell: AppShell) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.lock: DataFolderLock | None = None
+        self.server = QLocalServer(self)
+        self.server.newConnection.connect(self._started_again)
+
+    def claim(self, root: Path) -> None:
+        """Raises DataFolderInUseError while another process owns `root`."""
+        lock = lock_data_folder(root)
+        if self.lock is not None and self.lock is not lock:
+            self.lock.release()
+        self.lock = lock
+        name = instance_channel_name(root)
+        if self.server.serverName() != name:
+            self.server.close()
+            QLocalServer.removeServer(name)  # left by a crash: holding the lock, nobody else can be serving it
+            if self.server.listen(name):
+                log.info("this instance owns %s; a second start hands over to it", root)
+            else:
+                log.warning("a second start cannot hand over to this one: %s", self.server.errorString())
+
+    def release(self) -> None:
+        self.server.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    @Slot()
+    def _started_again(self) -> None:
+        while self.server.hasPendingConnections():
+            self.server.nextPendingConnection().deleteLater()
+        window = self.shell.built_window
+        if window is not None:
+            if window.isMinimized():
+                window.showNormal()
+            window.show()
+            window.raise_()
+            window.activateWindow()
+        log.info("started again on the same data folder: brought the window to the front")
+
+
+def hand_over(root: Path, refusal: DataFolderInUseError) -> int:
+    """Ask the instance that owns `root` to show its window; 0 once it was told, 2 if none answers."""
+    socket = QLocalSocket()
+    for _ in range(15):  # the owner may be between taking the folder and listening
+        socket.connectToServer(instance_channel_name(root))
+        if socket.waitForConnected(500):
+            socket.disconnectFromServer()
+            log.info("another instance owns %s; asked it to show its window", root)
+            return 0
+        time.sleep(0.2)
+    QMessageBox.warning(None, "TPM Coach cannot open this data folder", str(refusal))  # e.g. a restore runs
+    return 2
 
 
 @dataclass
@@ -248,6 +319,12 @@ def launch(argv: list[str] | None = None) -> Launched | int:
     log.info("starting; log file %s", log_path)
     shell = AppShell(messages, WorkerPool())
     context = shell.load_context()
+    shell.instance = SingleInstance(shell)
+    try:
+        shell.instance.claim(context.data_paths.root)
+    except DataFolderInUseError as exc:
+        reporter.uninstall()
+        return hand_over(context.data_paths.root, exc)
     try:
         note = open_database(context, ask_about_damaged_database)
     except SchemaTooNewError as exc:
