@@ -26,7 +26,7 @@ from tpm_coach.paths import DataPaths
 from tpm_coach.practice import PracticeController, PracticeServices
 from tpm_coach.practice.events import Event
 from tpm_coach.practice.wiring import build_services
-from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 from tpm_coach.transcription.speech_model import SpeechModel
 
@@ -192,14 +192,20 @@ def simple_metrics(transcript: Transcript) -> DeliveryMetrics:
 
 
 def make_harness(
-    tmp_path: Path, *, thinking_seconds: int = 0, score_failures: list[Exception] | None = None
+    tmp_path: Path,
+    *,
+    thinking_seconds: int = 0,
+    score_failures: list[Exception] | None = None,
+    scorers: Callable[[ScorerChoice], Scorer] | None = None,
 ) -> Harness:
     data_paths = DataPaths(tmp_path / "data").ensure()
     db = Database.open(data_paths.database)
     attempts, sessions = AttemptRepository(db), SessionRepository(db)
     library = BankLibrary(data_paths.banks)
     settings = Settings(llm=LlmSettings())  # the offline scorer: real, no network
-    real = build_services(lambda: settings, data_paths.database, SpeechModel(lambda: settings.transcription))
+    real = build_services(
+        lambda: settings, data_paths.database, SpeechModel(lambda: settings.transcription), scorers=scorers
+    )
     mic = Microphone()
     failures = list(score_failures or [])
     scores: list[str] = []

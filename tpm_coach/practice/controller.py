@@ -16,7 +16,7 @@ from typing import Any
 
 from tpm_coach.banks import BankLibrary
 from tpm_coach.config import PracticeSettings
-from tpm_coach.domain import AttemptStatus, Transcript
+from tpm_coach.domain import Transcript
 from tpm_coach.errors import AudioDeviceError, EmptyAnswerError, KnownError
 from tpm_coach.paths import DataPaths
 from tpm_coach.practice.delivery import measure_delivery
@@ -396,11 +396,8 @@ class PracticeController:
             self.record = self.attempts.get(attempt_id)
             self._set_phase(Phase.FEEDBACK)
 
-        def failed(exc: Exception) -> None:
+        def failed(exc: Exception) -> None:  # the scoring job stored the failure on the attempt
             self.record = self.attempts.get(attempt_id)
-            if self.record.status is not AttemptStatus.SCORING_FAILED:
-                self.attempts.mark_scoring_failed(attempt_id, str(exc))
-                self.record = self.attempts.get(attempt_id)
             if isinstance(exc, EmptyAnswerError):
                 actions: tuple[Action, ...] = (Action.RECORD_AGAIN, Action.TYPE_ANSWER)
             elif scorer == "offline":

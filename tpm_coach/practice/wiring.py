@@ -6,22 +6,21 @@ database opens its own connection, so the GUI thread's connection is never share
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from tpm_coach.config import Settings
 from tpm_coach.domain import DeliveryMetrics, ScoreResult, Transcript
-from tpm_coach.errors import KnownError
+from tpm_coach.errors import KnownError, ScoringError
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
-from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.storage import AttemptRecord, AttemptRepository, Database
 from tpm_coach.transcription.speech_model import SpeechModel
 
-if TYPE_CHECKING:
-    pass
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -32,6 +31,22 @@ def attempts_for_worker(db_path: Path) -> Iterator[AttemptRepository]:
         yield AttemptRepository(db)
     finally:
         db.close()
+
+
+def record_scoring_failure(attempts: AttemptRepository, attempt_id: int, exc: Exception) -> None:
+    """Leave the attempt `scoring_failed` with the reason, for failures the scoring service does not record.
+
+    The service records its own ScoringErrors (EmptyAnswerError is one). An attempt that already has a valid
+    score keeps it current. Never raises: the failure being recorded is what the caller reports.
+    """
+    if isinstance(exc, ScoringError):
+        return
+    reason = str(exc) if isinstance(exc, KnownError) else f"scoring failed unexpectedly ({type(exc).__name__}: {exc})"
+    try:
+        if attempts.get(attempt_id).score is None:
+            attempts.mark_scoring_failed(attempt_id, reason)
+    except Exception:
+        log.exception("could not record the scoring failure of attempt %s", attempt_id)
 
 
 def _sounddevice() -> ModuleType:
@@ -46,8 +61,12 @@ def build_services(
     speech: SpeechModel,
     *,
     sounddevice: Callable[[], ModuleType] = _sounddevice,
+    scorers: Callable[[ScorerChoice], Scorer] | None = None,
 ) -> PracticeServices:
-    """`settings` returns the current settings, so a change in Settings applies to the next answer."""
+    """`settings` returns the current settings, so a change in Settings applies to the next answer.
+
+    `scorers` builds the scorer for each request; by default the LLM or offline scorer the settings choose.
+    """
 
     def device() -> str | None:
         return settings().audio.input_device or None
@@ -95,8 +114,12 @@ def build_services(
         from tpm_coach.scoring import ScoringService, scorer_factory
 
         with attempts_for_worker(db_path) as attempts:
-            service = ScoringService(attempts, scorer_factory(lambda: settings().llm))
-            return service.score_attempt(attempt_id, scorer=scorer)
+            service = ScoringService(attempts, scorers or scorer_factory(lambda: settings().llm))
+            try:
+                return service.score_attempt(attempt_id, scorer=scorer)
+            except Exception as exc:
+                record_scoring_failure(attempts, attempt_id, exc)
+                raise
 
     def load_history() -> list[AttemptRecord]:
         with attempts_for_worker(db_path) as attempts:
