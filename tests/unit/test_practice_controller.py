@@ -33,15 +33,17 @@ def test_a_spoken_answer_goes_from_question_to_feedback(tmp_path: Path) -> None:
     assert h.controller.position == (1, 2)
 
     seen_rows = []
-    h.mic.before_start = lambda rec: seen_rows.append(h.attempts.get(h.controller.attempt_id or 0))
+    h.mic.before_start = lambda rec: seen_rows.append(h.attempts.list_for_session(h.controller.session_id or 0))
     h.controller.toggle_recording()
     assert h.controller.phase is Phase.STARTING
     h.runner.drain()
     assert h.controller.phase is Phase.RECORDING
     # The attempt row existed, status `recording` with its audio path, before the stream started.
-    assert seen_rows[0].status is AttemptStatus.RECORDING
-    assert seen_rows[0].audio_path is not None
-    assert h.data_paths.absolute(seen_rows[0].audio_path) == h.mic.recordings[0].wav_path
+    (row,) = seen_rows[0]
+    assert row.id == h.controller.attempt_id
+    assert row.status is AttemptStatus.RECORDING
+    assert row.audio_path is not None
+    assert h.data_paths.absolute(row.audio_path) == h.mic.recordings[0].wav_path
     live = [e.text for e in h.events if isinstance(e, LiveTextChanged) and e.text]
     assert live, "the transcript appears while the candidate speaks"
 
@@ -304,3 +306,43 @@ def test_a_transcriber_that_cannot_start_records_nothing(tmp_path: Path) -> None
     assert h.controller.phase is Phase.QUESTION
     assert problems(h)[-1].problem.actions == (Action.TYPE_ANSWER,)
     assert h.attempts.list_for_session(h.controller.session_id or 0) == []
+
+
+def test_after_stop_the_controller_reads_nothing_until_feedback(tmp_path: Path) -> None:
+    h = make_harness(tmp_path)
+    start(h)
+    h.controller.start_recording()
+    h.runner.drain()
+    statements: list[str] = []
+    h.db.conn.set_trace_callback(statements.append)  # the connection the controller's thread holds
+    jobs_before = h.runner.submitted
+    h.controller.stop_recording()
+    h.runner.drain()
+    h.db.conn.set_trace_callback(None)
+    assert h.controller.phase is Phase.FEEDBACK
+    assert statements == []
+    # Stop, the transcript's tail, then scoring that hands back the stored answer: three trips, no more.
+    assert h.runner.submitted - jobs_before == 3
+    record = h.controller.record
+    assert record is not None
+    assert record.status is AttemptStatus.SCORED
+    assert record == h.attempts.get(record.id)
+
+
+def test_a_typed_answer_is_stored_scored_and_read_back_in_one_trip(tmp_path: Path) -> None:
+    h = make_harness(tmp_path)
+    start(h)
+    statements: list[str] = []
+    h.db.conn.set_trace_callback(statements.append)
+    jobs_before = h.runner.submitted
+    h.controller.submit_typed(h.mic.text)
+    h.runner.drain()
+    h.db.conn.set_trace_callback(None)
+    assert h.controller.phase is Phase.FEEDBACK
+    assert statements == []
+    assert h.runner.submitted - jobs_before == 1
+    record = h.controller.record
+    assert record is not None
+    assert record == h.attempts.get(record.id)
+    assert record.transcript is not None and record.transcript.text == h.mic.text
+    assert record.metrics is not None and record.metrics.word_count == len(h.mic.text.split())

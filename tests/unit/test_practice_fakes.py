@@ -1,7 +1,7 @@
 """Stand-ins for the practice controller's collaborators where a unit test cannot run the real part.
 
 - `QueueRunner`: runs "background" jobs when the test says so, on the test's thread, so every
-  intermediate phase can be observed. It is a real TaskRunner, just without threads.
+  intermediate phase can be observed. It is a real TaskRunner, just without threads; it counts the jobs.
 - `FakeRecording` / `FakeLiveTranscriber`: fakes for the microphone and the speech model (unit tests have
   neither); they write a real WAV file and return a scripted transcript. The UI tests use the real ones.
 Scoring, storage and the banks are real.
@@ -43,6 +43,7 @@ class QueueRunner:
     def __init__(self) -> None:
         self.jobs: list[tuple[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None], bool]] = []
         self.posted: list[Callable[[], None]] = []
+        self.submitted = 0
 
     def submit(
         self,
@@ -52,6 +53,7 @@ class QueueRunner:
         *,
         serial: bool = False,
     ) -> None:
+        self.submitted += 1
         self.jobs.append((job, on_done, on_error, serial))
 
     def post(self, fn: Callable[[], None]) -> None:
@@ -203,9 +205,7 @@ def make_harness(
     attempts, sessions = AttemptRepository(db), SessionRepository(db)
     library = BankLibrary(data_paths.banks)
     settings = Settings(llm=LlmSettings())  # the offline scorer: real, no network
-    real = build_services(
-        lambda: settings, data_paths.database, SpeechModel(lambda: settings.transcription), scorers=scorers
-    )
+    real = build_services(lambda: settings, data_paths, SpeechModel(lambda: settings.transcription), scorers=scorers)
     mic = Microphone()
     failures = list(score_failures or [])
     scores: list[str] = []
@@ -250,14 +250,13 @@ def make_harness(
         delivery_metrics=simple_metrics,
         score_attempt=score_attempt,
         load_history=real.load_history,
+        answers=real.answers,
     )
     runner = QueueRunner()
     clock = [100.0]
     controller = PracticeController(
         library=library,
         sessions=sessions,
-        attempts=attempts,
-        data_paths=data_paths,
         services=services,
         runner=runner,
         settings=PracticeSettings(thinking_seconds=thinking_seconds),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tpm_coach.errors import KnownError
+from tpm_coach.errors import AudioDeviceError, EmptyAnswerError, KnownError
 from tpm_coach.practice.phase import Phase
+from tpm_coach.scoring.base import ScorerChoice
 
 
 class Action(StrEnum):
@@ -38,6 +39,24 @@ class Problem:
             hint = self.hint or "the details are in the log file"
         message = message[:1].upper() + message[1:]
         return f"{message} — {hint}" if hint else message
+
+
+def microphone_problem(exc: Exception) -> Problem:
+    """Recording could not start (no microphone, no speech model, a stream that would not open)."""
+    if isinstance(exc, AudioDeviceError):
+        hint = "type your answer instead, or pick a device in Settings"
+        return Problem(exc, (Action.TYPE_ANSWER, Action.AUDIO_SETTINGS), hint, "opening the mic")
+    return Problem(exc, (Action.TYPE_ANSWER,), step="starting to record")
+
+
+def scoring_problem(exc: Exception, scorer: ScorerChoice) -> Problem:
+    if isinstance(exc, EmptyAnswerError):
+        actions: tuple[Action, ...] = (Action.RECORD_AGAIN, Action.TYPE_ANSWER)
+    elif scorer == "offline":
+        actions = (Action.RETRY_SCORING,)
+    else:
+        actions = (Action.RETRY_SCORING, Action.SCORE_OFFLINE, Action.LLM_SETTINGS)
+    return Problem(exc, actions, step="scoring")
 
 
 @dataclass(frozen=True)

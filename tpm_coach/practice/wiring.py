@@ -1,36 +1,29 @@
-"""The real services behind a practice session: microphone, speech model, scorer and history readers.
+"""The real services behind a practice session: microphone, speech model, scorer, history and answer storage.
 
-Everything here runs on worker threads except the two factories; each worker job that touches the
-database opens its own connection, so the GUI thread's connection is never shared across threads.
+Everything here runs on worker threads; each job that touches the database opens its own connection, so
+the GUI thread's connection is never shared across threads.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from tpm_coach.config import Settings
 from tpm_coach.domain import DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError, ScoringError
+from tpm_coach.paths import DataPaths
+from tpm_coach.practice.answers import AnswerStore, attempts_for_worker
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
 from tpm_coach.scoring.base import Scorer, ScorerChoice
-from tpm_coach.storage import AttemptRecord, AttemptRepository, Database
+from tpm_coach.storage import AttemptRecord, AttemptRepository
 from tpm_coach.transcription.speech_model import SpeechModel
 
+__all__ = ["attempts_for_worker", "build_services", "record_scoring_failure"]
+
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def attempts_for_worker(db_path: Path) -> Iterator[AttemptRepository]:
-    """An AttemptRepository on a connection of the calling (worker) thread, closed afterwards."""
-    db = Database.open(db_path)
-    try:
-        yield AttemptRepository(db)
-    finally:
-        db.close()
 
 
 def record_scoring_failure(attempts: AttemptRepository, attempt_id: int, exc: Exception) -> None:
@@ -57,7 +50,7 @@ def _sounddevice() -> ModuleType:
 
 def build_services(
     settings: Callable[[], Settings],
-    db_path: Path,
+    data_paths: DataPaths,
     speech: SpeechModel,
     *,
     sounddevice: Callable[[], ModuleType] = _sounddevice,
@@ -67,6 +60,7 @@ def build_services(
 
     `scorers` builds the scorer for each request; by default the LLM or offline scorer the settings choose.
     """
+    db_path = data_paths.database
 
     def device() -> str | None:
         return settings().audio.input_device or None
@@ -133,4 +127,5 @@ def build_services(
         delivery_metrics=delivery_metrics,
         score_attempt=score_attempt,
         load_history=load_history,
+        answers=AnswerStore(data_paths),
     )

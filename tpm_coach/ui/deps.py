@@ -35,6 +35,6 @@ class ViewDeps:
         if services is None:
 
             def services() -> PracticeServices:
-                return build_services(lambda: context.settings, context.data_paths.database, speech)
+                return build_services(lambda: context.settings, context.data_paths, speech)
 
         return cls(context, messages, workers, speech, services)

@@ -117,8 +117,6 @@ class PracticeView(QWidget):
         self.controller = PracticeController(
             library=self.context.banks,
             sessions=self.context.sessions,
-            attempts=self.context.attempts,
-            data_paths=self.context.data_paths,
             services=self.services(),
             runner=self.runner,
             settings=self.context.settings.practice,
