@@ -3,7 +3,7 @@
 Plain Python: blocking steps (`tpm_coach.practice.jobs`) go through the injected TaskRunner and come back
 as callbacks on the controller's thread, so that thread never waits and never reads an answer from the
 database. Each background step carries a token; a result that arrives after the session moved on is
-ignored.
+ignored. Each phase change carries a PracticeSnapshot, which is what views render.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from tpm_coach.errors import KnownError
 from tpm_coach.practice import jobs
 from tpm_coach.practice.events import (
     Action,
+    LiveReadings,
     LiveTextChanged,
+    PracticeSnapshot,
     Problem,
     SessionStarted,
     microphone_problem,
@@ -74,20 +76,24 @@ class PracticeController(PhaseMachine):
         self._closing = threading.Event()
 
     # -- what the view reads -----------------------------------------------------------------------
-    @property
-    def position(self) -> tuple[int, int]:
-        """(1-based number of the current plan question, number of questions)."""
-        return (self.index + 1, len(self.plan) if self.plan else 0)
+    def snapshot(self) -> PracticeSnapshot:
+        return PracticeSnapshot(
+            phase=self.phase,
+            session_id=self.session_id,
+            turn=self.turn,
+            position=(self.index + 1, len(self.plan) if self.plan else 0),
+            is_last_question=self._is_last_question(),
+            time_limit_s=self._time_limit_s(),
+            problem=self.problem,
+            record=self.record,
+            follow_up=self._follow_up_text(),
+            comparable=self._comparable,
+            report=self.report,
+        )
 
-    @property
-    def is_last_question(self) -> bool:
-        return self.plan is None or self.index + 1 >= len(self.plan)
-
-    @property
-    def time_limit_s(self) -> int:
-        if self.turn and self.turn.time_limit_s:
-            return self.turn.time_limit_s
-        return self.settings.default_time_limit_s
+    # The values below change between phase changes, so the view polls them (~30 Hz) instead.
+    def readings(self) -> LiveReadings:
+        return LiveReadings(self.thinking_remaining(), self.elapsed_s, self.level)
 
     def thinking_remaining(self) -> float:
         return max(0.0, self._thinking_deadline - self.clock()) if self.phase is Phase.THINKING else 0.0
@@ -100,15 +106,19 @@ class PracticeController(PhaseMachine):
     def level(self) -> float:
         return self._recording.level if self._recording and self.phase is Phase.RECORDING else 0.0
 
-    def follow_up_text(self) -> str | None:
+    def _is_last_question(self) -> bool:
+        return self.plan is None or self.index + 1 >= len(self.plan)
+
+    def _time_limit_s(self) -> int:
+        if self.turn and self.turn.time_limit_s:
+            return self.turn.time_limit_s
+        return self.settings.default_time_limit_s
+
+    def _follow_up_text(self) -> str | None:
         if self.record is None or self.record.score is None or self.turn is None or self.plan is None:
             return None
         root = self.plan.questions[self.index]
         return next_follow_up(root, self.record.score.follow_up, self.turn.follow_up_depth)
-
-    def attempts_at_current_question(self) -> list[AttemptRecord]:
-        """This session's answers to the current question (retries), oldest first, as read with `record`."""
-        return list(self._comparable)
 
     # -- starting --------------------------------------------------------------------------------
     def prepare(self, options: SessionOptions, title: str = "") -> None:
@@ -186,7 +196,7 @@ class PracticeController(PhaseMachine):
         def on_error(_exc: KnownError) -> None:  # audio watchdog thread; the result carries the error
             self.runner.post(lambda: self._guarded(token, lambda _: self.stop_recording())(None))
 
-        services, session_id, turn, limit = self.services, self.session_id, self.turn, float(self.time_limit_s)
+        services, session_id, turn, limit = self.services, self.session_id, self.turn, float(self._time_limit_s())
 
         def start() -> jobs.StartedAnswer:
             return jobs.start_spoken(
@@ -320,14 +330,14 @@ class PracticeController(PhaseMachine):
     def next_question(self) -> None:
         if self.phase not in SETTLED or self.plan is None:
             return
-        if self.is_last_question:
+        if self._is_last_question():
             self.finish()
             return
         self.index += 1
         self._present(self._plan_turn(self.index))
 
     def answer_follow_up(self) -> None:
-        text = self.follow_up_text()
+        text = self._follow_up_text()
         if self.phase is not Phase.FEEDBACK or text is None or self.turn is None:
             return
         depth = self.turn.follow_up_depth + 1

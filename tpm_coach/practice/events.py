@@ -1,4 +1,5 @@
-"""What the practice controller tells its view: phase changes, the live transcript, problems with actions."""
+"""What the practice controller tells its view: phase changes with a snapshot to render, the live transcript,
+problems with actions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from enum import StrEnum
 
 from tpm_coach.errors import AudioDeviceError, EmptyAnswerError, KnownError
 from tpm_coach.practice.phase import Phase
+from tpm_coach.practice.summary import SessionReport
+from tpm_coach.practice.turn import Turn
 from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.storage import AttemptRecord
 
 
 class Action(StrEnum):
@@ -60,9 +64,41 @@ def scoring_problem(exc: Exception, scorer: ScorerChoice) -> Problem:
 
 
 @dataclass(frozen=True)
-class PhaseChanged:
+class PracticeSnapshot:
+    """The session as it stood when its phase changed: everything a view renders, fixed at that moment.
+
+    Values that move between phase changes (the level meter, the answer's elapsed time, the thinking
+    countdown) are not here: the view polls them ~30 Hz as `LiveReadings`.
+    """
+
     phase: Phase
+    session_id: int | None
+    turn: Turn | None
+    position: tuple[int, int]  # (1-based number of the current plan question, number of questions)
+    is_last_question: bool
+    time_limit_s: int
+    problem: Problem | None  # set in the failure phases
+    record: AttemptRecord | None  # the current answer once scored, or once its scoring failed
+    follow_up: str | None  # the follow-up the candidate may answer next, after feedback
+    comparable: tuple[AttemptRecord, ...]  # this session's answers to the current question, oldest first
+    report: SessionReport | None  # in the summary phase
+
+
+@dataclass(frozen=True)
+class LiveReadings:
+    thinking_remaining_s: float
+    elapsed_s: float
+    level: float
+
+
+@dataclass(frozen=True)
+class PhaseChanged:
+    snapshot: PracticeSnapshot
     previous: Phase
+
+    @property
+    def phase(self) -> Phase:
+        return self.snapshot.phase
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,29 @@
-"""What the practice state machine is built on: listeners told of each phase and problem,
+"""What the practice state machine is built on: listeners told of each phase (with a snapshot) and problem,
 and the token that makes a background result harmless once the session has moved on."""
 
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
-from tpm_coach.practice.events import Event, PhaseChanged, Problem, ProblemRaised
+from tpm_coach.practice.events import Event, PhaseChanged, PracticeSnapshot, Problem, ProblemRaised
 from tpm_coach.practice.phase import Phase
 
 log = logging.getLogger(__name__)
 
 
-class PhaseMachine:
+class PhaseMachine(ABC):
     def __init__(self) -> None:
         self.phase = Phase.IDLE
         self.problem: Problem | None = None
         self._listeners: list[Callable[[Event], None]] = []
         self._token = 0
+
+    @abstractmethod
+    def snapshot(self) -> PracticeSnapshot:
+        """The state as of now, sent with each phase change."""
 
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         self._listeners.append(listener)
@@ -31,7 +36,7 @@ class PhaseMachine:
         previous, self.phase = self.phase, phase
         if phase is not Phase.SCORING_FAILED and phase is not Phase.TRANSCRIPTION_FAILED:
             self.problem = None
-        self._emit(PhaseChanged(phase, previous))
+        self._emit(PhaseChanged(self.snapshot(), previous))
 
     def _raise(self, problem: Problem) -> None:
         self.problem = problem
