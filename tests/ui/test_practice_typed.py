@@ -122,3 +122,27 @@ def test_follow_up_and_retry_then_compare(qtbot: QtBot, main_window: MainWindow,
     assert "▲" in dialog.view.cells[("overall", 2)]
     dialog.close()
     assert original != page.question.text()
+
+
+def test_from_submit_to_feedback_the_gui_thread_reads_nothing(
+    qtbot: QtBot, main_window: MainWindow, stub_llm: OpenAIStubServer
+) -> None:
+    window = main_window
+    use_stub_llm(window.context, stub_llm)
+    stub_llm.script(rubric_reply(window, score=4))
+    start_one_question(qtbot, window)
+    page = window.practice.question
+    page.show_typing(True)
+    page.typed.setPlainText(ANSWER)
+    statements: list[str] = []
+    connection = window.context.database.conn  # the GUI thread's; every background job opens its own
+    connection.set_trace_callback(statements.append)
+    try:
+        qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 3, timeout=15_000)
+    finally:
+        connection.set_trace_callback(None)
+    assert statements == []
+    shown = window.practice.feedback.view.record
+    assert shown is not None and shown.status is AttemptStatus.SCORED
+    assert shown == window.context.attempts.get(shown.id)

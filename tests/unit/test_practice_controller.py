@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
@@ -9,12 +10,24 @@ import pytest
 from tests.unit.test_practice_fakes import Harness, make_harness
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import AudioDeviceError, ScoringError, TranscriptionError
-from tpm_coach.practice import Action, LiveTextChanged, Phase, PhaseChanged, ProblemRaised, SessionOptions
+from tpm_coach.practice import (
+    Action,
+    LiveTextChanged,
+    Phase,
+    PhaseChanged,
+    PracticeSnapshot,
+    ProblemRaised,
+    SessionOptions,
+)
 from tpm_coach.practice.turn import TurnKind
 
 
 def phases(h: Harness) -> list[Phase]:
     return [e.phase for e in h.events if isinstance(e, PhaseChanged)]
+
+
+def snapshots(h: Harness) -> list[PracticeSnapshot]:
+    return [e.snapshot for e in h.events if isinstance(e, PhaseChanged)]
 
 
 def problems(h: Harness) -> list[ProblemRaised]:
@@ -30,18 +43,20 @@ def test_a_spoken_answer_goes_from_question_to_feedback(tmp_path: Path) -> None:
     h = make_harness(tmp_path)
     start(h)
     assert h.controller.phase is Phase.QUESTION
-    assert h.controller.position == (1, 2)
+    assert h.controller.snapshot().position == (1, 2)
 
     seen_rows = []
-    h.mic.before_start = lambda rec: seen_rows.append(h.attempts.get(h.controller.attempt_id or 0))
+    h.mic.before_start = lambda rec: seen_rows.append(h.attempts.list_for_session(h.controller.session_id or 0))
     h.controller.toggle_recording()
     assert h.controller.phase is Phase.STARTING
     h.runner.drain()
     assert h.controller.phase is Phase.RECORDING
     # The attempt row existed, status `recording` with its audio path, before the stream started.
-    assert seen_rows[0].status is AttemptStatus.RECORDING
-    assert seen_rows[0].audio_path is not None
-    assert h.data_paths.absolute(seen_rows[0].audio_path) == h.mic.recordings[0].wav_path
+    (row,) = seen_rows[0]
+    assert row.id == h.controller.attempt_id
+    assert row.status is AttemptStatus.RECORDING
+    assert row.audio_path is not None
+    assert h.data_paths.absolute(row.audio_path) == h.mic.recordings[0].wav_path
     live = [e.text for e in h.events if isinstance(e, LiveTextChanged) and e.text]
     assert live, "the transcript appears while the candidate speaks"
 
@@ -77,6 +92,7 @@ def test_next_then_finish_builds_the_summary(tmp_path: Path) -> None:
     assert report.scored == 2
     assert report.skills
     assert 1 <= len(report.focus) <= 3
+    assert snapshots(h)[-1].report is report
     summaries = h.sessions.list_summaries()
     assert summaries[0].ended_at is not None
 
@@ -110,7 +126,7 @@ def test_a_recorder_that_stops_at_the_time_limit_moves_on(tmp_path: Path) -> Non
     h.controller.start_recording()
     h.runner.drain()
     recording = h.mic.recordings[0]
-    assert recording.time_limit_s == h.controller.time_limit_s
+    assert recording.time_limit_s == h.controller.snapshot().time_limit_s
     recording.is_recording = False  # what the real recorder does at its time limit
     h.controller.tick()
     h.runner.drain()
@@ -174,6 +190,8 @@ def test_scoring_failure_keeps_everything_and_retry_scores(tmp_path: Path) -> No
     assert h.data_paths.absolute(record.audio_path or "").is_file()
     raised = problems(h)[-1].problem
     assert raised.actions == (Action.RETRY_SCORING, Action.SCORE_OFFLINE, Action.LLM_SETTINGS)
+    assert snapshots(h)[-1].problem is raised
+    assert snapshots(h)[-1].record == record
     h.controller.retry()
     h.runner.drain()
     assert h.controller.phase is Phase.FEEDBACK
@@ -231,7 +249,7 @@ def test_follow_up_and_retry_turns_link_to_the_earlier_answer(tmp_path: Path) ->
     h.controller.submit_typed(h.mic.text)
     h.runner.drain()
     first = h.controller.attempt_id
-    follow_up = h.controller.follow_up_text()
+    follow_up = h.controller.snapshot().follow_up
     assert follow_up
     h.controller.answer_follow_up()
     turn = h.controller.turn
@@ -251,7 +269,7 @@ def test_follow_up_and_retry_turns_link_to_the_earlier_answer(tmp_path: Path) ->
     assert h.controller.turn.kind is TurnKind.RETRY
     h.controller.submit_typed(h.mic.text + " I would also add a rollback drill.")
     h.runner.drain()
-    compared = h.controller.attempts_at_current_question()
+    compared = h.controller.snapshot().comparable
     assert len(compared) == 2
     assert compared[1].parent_attempt_id == compared[0].id
 
@@ -304,3 +322,68 @@ def test_a_transcriber_that_cannot_start_records_nothing(tmp_path: Path) -> None
     assert h.controller.phase is Phase.QUESTION
     assert problems(h)[-1].problem.actions == (Action.TYPE_ANSWER,)
     assert h.attempts.list_for_session(h.controller.session_id or 0) == []
+
+
+def test_after_stop_the_controller_reads_nothing_until_feedback(tmp_path: Path) -> None:
+    h = make_harness(tmp_path)
+    start(h)
+    h.controller.start_recording()
+    h.runner.drain()
+    statements: list[str] = []
+    h.db.conn.set_trace_callback(statements.append)  # the connection the controller's thread holds
+    jobs_before = h.runner.submitted
+    h.controller.stop_recording()
+    h.runner.drain()
+    h.db.conn.set_trace_callback(None)
+    assert h.controller.phase is Phase.FEEDBACK
+    assert statements == []
+    # Stop, the transcript's tail, then scoring that hands back the stored answer: three trips, no more.
+    assert h.runner.submitted - jobs_before == 3
+    record = snapshots(h)[-1].record
+    assert record is not None
+    assert record.status is AttemptStatus.SCORED
+    assert record == h.attempts.get(record.id)
+
+
+def test_a_typed_answer_is_stored_scored_and_read_back_in_one_trip(tmp_path: Path) -> None:
+    h = make_harness(tmp_path)
+    start(h)
+    statements: list[str] = []
+    h.db.conn.set_trace_callback(statements.append)
+    jobs_before = h.runner.submitted
+    h.controller.submit_typed(h.mic.text)
+    h.runner.drain()
+    h.db.conn.set_trace_callback(None)
+    assert h.controller.phase is Phase.FEEDBACK
+    assert statements == []
+    assert h.runner.submitted - jobs_before == 1
+    record = snapshots(h)[-1].record
+    assert record is not None
+    assert record == h.attempts.get(record.id)
+    assert record.transcript is not None and record.transcript.text == h.mic.text
+    assert record.metrics is not None and record.metrics.word_count == len(h.mic.text.split())
+
+
+def test_each_phase_change_carries_a_snapshot_that_later_changes_leave_alone(tmp_path: Path) -> None:
+    h = make_harness(tmp_path)
+    start(h)
+    h.controller.submit_typed(h.mic.text)
+    h.runner.drain()
+    feedback = snapshots(h)[-1]
+    assert feedback.phase is Phase.FEEDBACK
+    assert feedback.session_id == h.controller.session_id
+    assert feedback.position == (1, 2)
+    assert not feedback.is_last_question
+    assert feedback.record is not None and feedback.record.status is AttemptStatus.SCORED
+    assert feedback.follow_up
+    assert [r.id for r in feedback.comparable] == [feedback.record.id]
+
+    h.controller.next_question()
+    question = snapshots(h)[-1]
+    assert question.phase is Phase.QUESTION
+    assert question.position == (2, 2)
+    assert question.is_last_question
+    assert question.record is None and question.follow_up is None and question.comparable == ()
+    assert feedback.record is not None and feedback.phase is Phase.FEEDBACK  # the earlier one is as it was
+    with pytest.raises(FrozenInstanceError):
+        feedback.phase = Phase.IDLE  # type: ignore[misc]

@@ -1,7 +1,7 @@
 """Stand-ins for the practice controller's collaborators where a unit test cannot run the real part.
 
 - `QueueRunner`: runs "background" jobs when the test says so, on the test's thread, so every
-  intermediate phase can be observed. It is a real TaskRunner, just without threads.
+  intermediate phase can be observed. It is a real TaskRunner, just without threads; it counts the jobs.
 - `FakeRecording` / `FakeLiveTranscriber`: fakes for the microphone and the speech model (unit tests have
   neither); they write a real WAV file and return a scripted transcript. The UI tests use the real ones.
 Scoring, storage and the banks are real.
@@ -26,7 +26,7 @@ from tpm_coach.paths import DataPaths
 from tpm_coach.practice import PracticeController, PracticeServices
 from tpm_coach.practice.events import Event
 from tpm_coach.practice.wiring import build_services
-from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 from tpm_coach.transcription.speech_model import SpeechModel
 
@@ -43,6 +43,7 @@ class QueueRunner:
     def __init__(self) -> None:
         self.jobs: list[tuple[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None], bool]] = []
         self.posted: list[Callable[[], None]] = []
+        self.submitted = 0
 
     def submit(
         self,
@@ -52,6 +53,7 @@ class QueueRunner:
         *,
         serial: bool = False,
     ) -> None:
+        self.submitted += 1
         self.jobs.append((job, on_done, on_error, serial))
 
     def post(self, fn: Callable[[], None]) -> None:
@@ -192,14 +194,18 @@ def simple_metrics(transcript: Transcript) -> DeliveryMetrics:
 
 
 def make_harness(
-    tmp_path: Path, *, thinking_seconds: int = 0, score_failures: list[Exception] | None = None
+    tmp_path: Path,
+    *,
+    thinking_seconds: int = 0,
+    score_failures: list[Exception] | None = None,
+    scorers: Callable[[ScorerChoice], Scorer] | None = None,
 ) -> Harness:
     data_paths = DataPaths(tmp_path / "data").ensure()
     db = Database.open(data_paths.database)
     attempts, sessions = AttemptRepository(db), SessionRepository(db)
     library = BankLibrary(data_paths.banks)
     settings = Settings(llm=LlmSettings())  # the offline scorer: real, no network
-    real = build_services(lambda: settings, data_paths.database, SpeechModel(lambda: settings.transcription))
+    real = build_services(lambda: settings, data_paths, SpeechModel(lambda: settings.transcription), scorers=scorers)
     mic = Microphone()
     failures = list(score_failures or [])
     scores: list[str] = []
@@ -244,14 +250,13 @@ def make_harness(
         delivery_metrics=simple_metrics,
         score_attempt=score_attempt,
         load_history=real.load_history,
+        answers=real.answers,
     )
     runner = QueueRunner()
     clock = [100.0]
     controller = PracticeController(
         library=library,
         sessions=sessions,
-        attempts=attempts,
-        data_paths=data_paths,
         services=services,
         runner=runner,
         settings=PracticeSettings(thinking_seconds=thinking_seconds),

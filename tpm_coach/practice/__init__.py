@@ -1,7 +1,7 @@
 """Practice sessions without Qt: choosing questions, the question-to-feedback state machine, the summary."""
 
 from tpm_coach.practice.controller import PracticeController
-from tpm_coach.practice.events import Action, LiveTextChanged, PhaseChanged, Problem, ProblemRaised
+from tpm_coach.practice.events import Action, LiveTextChanged, PhaseChanged, PracticeSnapshot, Problem, ProblemRaised
 from tpm_coach.practice.phase import Phase
 from tpm_coach.practice.plan import SessionOptions, SessionPlan, build_plan
 from tpm_coach.practice.ports import PracticeServices, TaskRunner
@@ -15,6 +15,7 @@ __all__ = [
     "PhaseChanged",
     "PracticeController",
     "PracticeServices",
+    "PracticeSnapshot",
     "Problem",
     "ProblemRaised",
     "SessionOptions",

@@ -1,12 +1,17 @@
-"""What the practice controller tells its view: phase changes, the live transcript, problems with actions."""
+"""What the practice controller tells its view: phase changes with a snapshot to render, the live transcript,
+problems with actions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tpm_coach.errors import KnownError
+from tpm_coach.errors import AudioDeviceError, EmptyAnswerError, KnownError
 from tpm_coach.practice.phase import Phase
+from tpm_coach.practice.summary import SessionReport
+from tpm_coach.practice.turn import Turn
+from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.storage import AttemptRecord
 
 
 class Action(StrEnum):
@@ -40,10 +45,60 @@ class Problem:
         return f"{message} — {hint}" if hint else message
 
 
+def microphone_problem(exc: Exception) -> Problem:
+    """Recording could not start (no microphone, no speech model, a stream that would not open)."""
+    if isinstance(exc, AudioDeviceError):
+        hint = "type your answer instead, or pick a device in Settings"
+        return Problem(exc, (Action.TYPE_ANSWER, Action.AUDIO_SETTINGS), hint, "opening the mic")
+    return Problem(exc, (Action.TYPE_ANSWER,), step="starting to record")
+
+
+def scoring_problem(exc: Exception, scorer: ScorerChoice) -> Problem:
+    if isinstance(exc, EmptyAnswerError):
+        actions: tuple[Action, ...] = (Action.RECORD_AGAIN, Action.TYPE_ANSWER)
+    elif scorer == "offline":
+        actions = (Action.RETRY_SCORING,)
+    else:
+        actions = (Action.RETRY_SCORING, Action.SCORE_OFFLINE, Action.LLM_SETTINGS)
+    return Problem(exc, actions, step="scoring")
+
+
+@dataclass(frozen=True)
+class PracticeSnapshot:
+    """The session as it stood when its phase changed: everything a view renders, fixed at that moment.
+
+    Values that move between phase changes (the level meter, the answer's elapsed time, the thinking
+    countdown) are not here: the view polls them ~30 Hz as `LiveReadings`.
+    """
+
+    phase: Phase
+    session_id: int | None
+    turn: Turn | None
+    position: tuple[int, int]  # (1-based number of the current plan question, number of questions)
+    is_last_question: bool
+    time_limit_s: int
+    problem: Problem | None  # set in the failure phases
+    record: AttemptRecord | None  # the current answer once scored, or once its scoring failed
+    follow_up: str | None  # the follow-up the candidate may answer next, after feedback
+    comparable: tuple[AttemptRecord, ...]  # this session's answers to the current question, oldest first
+    report: SessionReport | None  # in the summary phase
+
+
+@dataclass(frozen=True)
+class LiveReadings:
+    thinking_remaining_s: float
+    elapsed_s: float
+    level: float
+
+
 @dataclass(frozen=True)
 class PhaseChanged:
-    phase: Phase
+    snapshot: PracticeSnapshot
     previous: Phase
+
+    @property
+    def phase(self) -> Phase:
+        return self.snapshot.phase
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
+from tpm_coach.practice.answers import AnswerStore
 from tpm_coach.scoring.base import ScorerChoice
 
 T = TypeVar("T")
@@ -88,7 +89,7 @@ class TaskRunner(Protocol):
 
 @dataclass(frozen=True)
 class PracticeServices:
-    """The blocking services a session uses; each callable except the factories runs on a worker thread."""
+    """The blocking services a session uses; the controller calls every one of them on a worker thread."""
 
     check_microphone: Callable[[], None]  # raises AudioDeviceError
     new_recording: RecorderFactory
@@ -97,3 +98,4 @@ class PracticeServices:
     delivery_metrics: Callable[[Transcript], DeliveryMetrics]
     score_attempt: Callable[[int, ScorerChoice], ScoreResult]
     load_history: Callable[[], list[AttemptRecord]]  # scored attempts, oldest first
+    answers: AnswerStore

@@ -1,13 +1,12 @@
-"""The real services behind a practice session: microphone, speech model, scorer and history readers.
+"""The real services behind a practice session: microphone, speech model, scorer, history and answer storage.
 
-Everything here runs on worker threads except the two factories; each worker job that touches the
-database opens its own connection, so the GUI thread's connection is never shared across threads.
+Everything here runs on worker threads; each job that touches the database opens its own connection, so
+the GUI thread's connection is never shared across threads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -15,23 +14,16 @@ from typing import TYPE_CHECKING
 from tpm_coach.config import Settings
 from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
+from tpm_coach.paths import DataPaths
+from tpm_coach.practice.answers import AnswerStore, attempts_for_worker
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
-from tpm_coach.scoring.base import ScorerChoice
-from tpm_coach.storage import AttemptRepository, Database
+from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.transcription.speech_model import SpeechModel
 
 if TYPE_CHECKING:
     from tpm_coach.scoring.call_guard import Cancellation
 
-
-@contextmanager
-def attempts_for_worker(db_path: Path) -> Iterator[AttemptRepository]:
-    """An AttemptRepository on a connection of the calling (worker) thread, closed afterwards."""
-    db = Database.open(db_path)
-    try:
-        yield AttemptRepository(db)
-    finally:
-        db.close()
+__all__ = ["attempts_for_worker", "build_services"]
 
 
 def _sounddevice() -> ModuleType:
@@ -42,14 +34,19 @@ def _sounddevice() -> ModuleType:
 
 def build_services(
     settings: Callable[[], Settings],
-    db_path: Path,
+    data_paths: DataPaths,
     speech: SpeechModel,
     *,
     sounddevice: Callable[[], ModuleType] = _sounddevice,
+    scorers: Callable[[ScorerChoice], Scorer] | None = None,
     cancellation: Cancellation | None = None,
 ) -> PracticeServices:
     """`settings` returns the current settings, so a change in Settings applies to the next answer.
-    `cancellation` stops every LLM call the services make (the window cancels it when closing)."""
+
+    `scorers` builds the scorer for each request; by default the LLM or offline scorer the settings choose.
+    `cancellation` stops every LLM call the services make (the window cancels it when closing).
+    """
+    db_path = data_paths.database
 
     def device() -> str | None:
         return settings().audio.input_device or None
@@ -97,8 +94,8 @@ def build_services(
         from tpm_coach.scoring import ScoringService, scorer_factory
 
         with attempts_for_worker(db_path) as attempts:
-            service = ScoringService(attempts, scorer_factory(lambda: settings().llm, cancellation=cancellation))
-            return service.score_attempt(attempt_id, scorer=scorer)
+            factory = scorers or scorer_factory(lambda: settings().llm, cancellation=cancellation)
+            return ScoringService(attempts, factory).score_attempt(attempt_id, scorer=scorer)
 
     def load_history() -> list[AttemptRecord]:
         with attempts_for_worker(db_path) as attempts:
@@ -112,4 +109,5 @@ def build_services(
         delivery_metrics=delivery_metrics,
         score_attempt=score_attempt,
         load_history=load_history,
+        answers=AnswerStore(data_paths),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tpm_coach.domain import AttemptStatus, Competency, ScoreResult
-from tpm_coach.errors import ScoringCancelledError, ScoringError, ScoringSupersededError
+from tpm_coach.errors import KnownError, ScoringCancelledError, ScoringError, ScoringSupersededError
 from tpm_coach.redact import redact
 from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.scoring.overall import overall_score
@@ -43,12 +43,12 @@ class ScoringService:
             check_result(result, record.competency)
         except ScoringCancelledError:
             raise
-        except ScoringError as exc:
+        except Exception as exc:  # every failure is recorded here, whatever raised it
             # Re-scoring an answer that already has a valid score must not hide that score behind a failure.
             if record.score is None:
                 # Errors are redacted where they are made; this is the second line, as the reason is kept,
                 # exported and backed up.
-                self.attempts.settle_scoring(attempt_id, record, redact(str(exc)))
+                self.attempts.settle_scoring(attempt_id, record, redact(_reason(exc)))
             raise
         if not self.attempts.settle_scoring(attempt_id, record, result):
             raise ScoringSupersededError(
@@ -69,6 +69,12 @@ class ScoringService:
             except ScoringError as exc:
                 outcomes[attempt_id] = exc
         return outcomes
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KnownError):
+        return str(exc)
+    return f"scoring failed unexpectedly ({type(exc).__name__}: {exc})"
 
 
 def check_result(result: ScoreResult, competency: Competency) -> None:

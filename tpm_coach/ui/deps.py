@@ -38,8 +38,6 @@ class ViewDeps:
         if services is None:
 
             def services() -> PracticeServices:
-                return build_services(
-                    lambda: context.settings, context.data_paths.database, speech, cancellation=scoring_calls
-                )
+                return build_services(lambda: context.settings, context.data_paths, speech, cancellation=scoring_calls)
 
         return cls(context, messages, workers, speech, services, scoring_calls)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from tpm_coach.practice import PracticeController
+from tpm_coach.practice.events import PracticeSnapshot
 from tpm_coach.ui.feedback.view import FeedbackView
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.widgets.safe_text import tooltip
@@ -44,14 +44,14 @@ class FeedbackPage(QWidget):
         self.view = FeedbackView(self)
         layout.addWidget(self.view, 1)
 
-    def show_state(self, controller: PracticeController) -> None:
-        assert controller.record is not None
-        number, total = controller.position
+    def show_state(self, snapshot: PracticeSnapshot) -> None:
+        assert snapshot.record is not None
+        number, total = snapshot.position
         self.position.setText(f"FEEDBACK · QUESTION {number} OF {total}")
-        self.view.show_record(controller.record)
-        follow_up = controller.follow_up_text()
+        self.view.show_record(snapshot.record)
+        follow_up = snapshot.follow_up
         self.follow_up.setVisible(follow_up is not None)
         self.follow_up.setToolTip(tooltip(follow_up or ""))
-        self.compare.setVisible(len(controller.attempts_at_current_question()) > 1)
-        self.next.setText("Finish &session" if controller.is_last_question else "&Next question")
+        self.compare.setVisible(len(snapshot.comparable) > 1)
+        self.next.setText("Finish &session" if snapshot.is_last_question else "&Next question")
         self.next.setFocus()

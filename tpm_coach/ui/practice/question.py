@@ -8,7 +8,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from tpm_coach.display_text import display_safe
-from tpm_coach.practice import Phase, PracticeController
+from tpm_coach.practice import Phase
+from tpm_coach.practice.events import LiveReadings, PracticeSnapshot
 from tpm_coach.practice.turn import TurnKind
 from tpm_coach.ui.style import button, card, format_duration, icon, label, repolish
 from tpm_coach.ui.widgets.level_meter import LevelMeter
@@ -170,25 +171,25 @@ class QuestionPage(QWidget):
             self.typed_submitted.emit(text)
 
     # -- rendering -------------------------------------------------------------------------------
-    def new_turn(self, controller: PracticeController) -> None:
+    def new_turn(self, snapshot: PracticeSnapshot) -> None:
         """A new question (or follow-up / retry): reset everything the last answer left behind."""
-        turn = controller.turn
+        turn = snapshot.turn
         assert turn is not None
-        number, total = controller.position
+        number, total = snapshot.position
         self.position.setText(f"QUESTION {number} OF {total}")
         extra = {TurnKind.FOLLOW_UP: "Follow-up", TurnKind.RETRY: "Another try"}.get(turn.kind)
         question = turn.question
         parts = [turn.competency.name, f"{question.level.value} level"]
         self.kind_chip.setText(extra or question.kind.value.replace("-", " ").title())
-        self.chips.setText("  ·  ".join(parts) + f"  ·  {format_duration(controller.time_limit_s)} limit")
+        self.chips.setText("  ·  ".join(parts) + f"  ·  {format_duration(snapshot.time_limit_s)} limit")
         self.question.setText(question.text)
         self.live.clear()
         self.typed.clear()
         self.meter.reset()
         self.failure_row.setVisible(False)
 
-    def show_state(self, controller: PracticeController) -> None:
-        phase = controller.phase
+    def show_state(self, snapshot: PracticeSnapshot, readings: LiveReadings) -> None:
+        phase = snapshot.phase
         answerable = phase in (Phase.QUESTION, Phase.THINKING)
         recording = phase is Phase.RECORDING
         typing = answerable and self.typed_box.isVisible()
@@ -208,12 +209,12 @@ class QuestionPage(QWidget):
         failed = phase in (Phase.TRANSCRIPTION_FAILED, Phase.SCORING_FAILED)
         self.failure_row.setVisible(failed)
         if failed:
-            self.failure.setText(controller.problem.text if controller.problem else "This step failed.")
+            self.failure.setText(snapshot.problem.text if snapshot.problem else "This step failed.")
             self.offline.setVisible(phase is Phase.SCORING_FAILED)
-            self.failure_next.setText("Finish session" if controller.is_last_question else "Next question")
+            self.failure_next.setText("Finish session" if snapshot.is_last_question else "Next question")
         if not typing:
             self.hint.setText(self._hint(phase))
-        self.update_clock(controller)
+        self.update_clock(snapshot, readings)
 
     @staticmethod
     def _hint(phase: Phase) -> str:
@@ -227,13 +228,13 @@ class QuestionPage(QWidget):
             return "Recording. Press Space or click Stop when you have finished."
         return _BUSY_TEXT.get(phase, "")
 
-    def update_clock(self, controller: PracticeController) -> None:
-        limit = controller.time_limit_s
-        if controller.phase is Phase.THINKING:
-            self.clock.setText(f"Think {format_duration(controller.thinking_remaining())}")
+    def update_clock(self, snapshot: PracticeSnapshot, readings: LiveReadings) -> None:
+        limit = snapshot.time_limit_s
+        if snapshot.phase is Phase.THINKING:
+            self.clock.setText(f"Think {format_duration(readings.thinking_remaining_s)}")
             over = False
-        elif controller.phase in (Phase.QUESTION, Phase.STARTING, Phase.RECORDING):
-            elapsed = controller.elapsed_s
+        elif snapshot.phase in (Phase.QUESTION, Phase.STARTING, Phase.RECORDING):
+            elapsed = readings.elapsed_s
             self.clock.setText(f"{format_duration(elapsed)} / {format_duration(limit)}")
             over = elapsed >= limit * 0.9
         else:
@@ -241,8 +242,8 @@ class QuestionPage(QWidget):
         if bool(self.clock.property("over")) != over:
             self.clock.setProperty("over", over)
             repolish(self.clock)
-        if controller.phase is Phase.RECORDING:
-            self.meter.set_level(controller.level)
+        if snapshot.phase is Phase.RECORDING:
+            self.meter.set_level(readings.level)
 
     def set_live_text(self, text: str) -> None:
         self.live.setPlainText(display_safe(text))

@@ -18,7 +18,7 @@ from tpm_coach.practice import (
     ProblemRaised,
     SessionOptions,
 )
-from tpm_coach.practice.events import Event, Problem, SessionStarted
+from tpm_coach.practice.events import Event, PracticeSnapshot, Problem, SessionStarted
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
 from tpm_coach.ui.messages import Message
@@ -69,6 +69,7 @@ class PracticeView(QWidget):
         self.services = deps.services
         self.runner = QtTaskRunner(workers, self)
         self.controller: PracticeController | None = None
+        self.snapshot: PracticeSnapshot | None = None  # the session as of its last phase change
         self.speaker = Speaker(speech_engine, self)
         self.speaker.unavailable.connect(self._speech_unavailable)
 
@@ -112,13 +113,12 @@ class PracticeView(QWidget):
 
     # -- session lifecycle -------------------------------------------------------------------------
     def start(self, options: SessionOptions) -> None:
-        if self.controller is not None and self.controller.phase not in (Phase.IDLE, Phase.SUMMARY):
+        if self.busy:
             return
+        self.snapshot = None
         self.controller = PracticeController(
             library=self.context.banks,
             sessions=self.context.sessions,
-            attempts=self.context.attempts,
-            data_paths=self.context.data_paths,
             services=self.services(),
             runner=self.runner,
             settings=self.context.settings.practice,
@@ -129,13 +129,14 @@ class PracticeView(QWidget):
 
     def new_session(self) -> None:
         self.controller = None
+        self.snapshot = None
         self.setup.reload()
         self.pages.setCurrentIndex(0)
 
     @property
     def busy(self) -> bool:
         """True while a session is under way (Settings must not swap services then)."""
-        return self.controller is not None and self.controller.phase not in (Phase.IDLE, Phase.SUMMARY)
+        return self.snapshot is not None and self.snapshot.phase not in (Phase.IDLE, Phase.SUMMARY)
 
     def refresh(self) -> None:
         """Banks or settings changed: the setup lists what is active now."""
@@ -164,17 +165,19 @@ class PracticeView(QWidget):
         controller = self.controller
         if controller is None:
             return
-        if isinstance(event, LiveTextChanged):
+        if isinstance(event, PhaseChanged):
+            self.snapshot = event.snapshot
+            self._phase_changed(controller, event)
+        elif isinstance(event, LiveTextChanged):
             self.question.set_live_text(event.text)
         elif isinstance(event, ProblemRaised):
             self._post_problem(event.problem)
         elif isinstance(event, SessionStarted) and event.note:
             self.messages.info(event.note)
-        elif isinstance(event, PhaseChanged):
-            self._phase_changed(controller, event)
 
     def _phase_changed(self, controller: PracticeController, event: PhaseChanged) -> None:
-        phase = event.phase
+        """Pages render the event's snapshot; only the live readings (meter, clock) come from the controller."""
+        snapshot, phase = event.snapshot, event.phase
         if phase in _TICKING:
             if not self.ticker.isActive():
                 self.ticker.start()
@@ -185,33 +188,33 @@ class PracticeView(QWidget):
             self.pages.setCurrentIndex(0)
         elif phase in (Phase.QUESTION, Phase.THINKING) and event.previous not in (Phase.STARTING,):
             self.setup.set_busy(False)
-            self.question.new_turn(controller)
-            self.question.show_state(controller)
+            self.question.new_turn(snapshot)
+            self.question.show_state(snapshot, controller.readings())
             self.pages.setCurrentIndex(1)
             self.question.record.setFocus()
-            if self.context.settings.practice.read_aloud and controller.turn is not None:
+            if self.context.settings.practice.read_aloud and snapshot.turn is not None:
                 self._read_aloud()
         elif phase in _QUESTION_PHASES:
             if phase is Phase.STARTING:
                 self.speaker.stop()
-            self.question.show_state(controller)
+            self.question.show_state(snapshot, controller.readings())
             self.pages.setCurrentIndex(1)
         elif phase is Phase.FEEDBACK:
-            self.feedback.show_state(controller)
+            self.feedback.show_state(snapshot)
             self.pages.setCurrentIndex(3)
-        elif phase is Phase.SUMMARY and controller.report is not None:
-            self.summary.show_report(controller.report)
+        elif phase is Phase.SUMMARY and snapshot.report is not None:
+            self.summary.show_report(snapshot.report)
             self.pages.setCurrentIndex(2)
-            if controller.session_id is not None:
-                self.session_finished.emit(controller.session_id)
+            if snapshot.session_id is not None:
+                self.session_finished.emit(snapshot.session_id)
 
     def _tick(self) -> None:
         if self.controller is None:
             self.ticker.stop()
             return
-        self.controller.tick()
-        if self.controller.phase in _TICKING:
-            self.question.update_clock(self.controller)
+        self.controller.tick()  # may change the phase, and with it the snapshot
+        if self.snapshot is not None and self.snapshot.phase in _TICKING:
+            self.question.update_clock(self.snapshot, self.controller.readings())
 
     # -- problems ----------------------------------------------------------------------------------
     def _post_problem(self, problem: Problem) -> None:
@@ -232,14 +235,14 @@ class PracticeView(QWidget):
         controller = self.controller
         if controller is None:
             return
-        if controller.phase is Phase.SCORING_FAILED:
+        if self.snapshot is not None and self.snapshot.phase is Phase.SCORING_FAILED:
             controller.retry_question()
         self.question.show_typing(True)
 
     # -- extras ------------------------------------------------------------------------------------
     def _read_aloud(self) -> None:
-        if self.controller is not None and self.controller.turn is not None:
-            self.speaker.speak(self.controller.turn.question.text)
+        if self.snapshot is not None and self.snapshot.turn is not None:
+            self.speaker.speak(self.snapshot.turn.question.text)
 
     def _speech_unavailable(self) -> None:
         self.question.read_aloud.setEnabled(False)
@@ -247,7 +250,7 @@ class PracticeView(QWidget):
         self.messages.info("Questions cannot be read aloud here: no text-to-speech engine is available.")
 
     def _compare(self) -> None:
-        if self.controller is None:
+        if self.snapshot is None:
             return
-        self.compare_dialog = CompareDialog(self.controller.attempts_at_current_question(), self)
+        self.compare_dialog = CompareDialog(self.snapshot.comparable, self)
         self.compare_dialog.show()
