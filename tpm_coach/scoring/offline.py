@@ -18,11 +18,9 @@ from tpm_coach.domain import (
     StarCheck,
     Transcript,
 )
-from tpm_coach.language import Sentence, compute_delivery_metrics
+from tpm_coach.language import compute_delivery_metrics
 from tpm_coach.scoring import offline_feedback as feedback
 from tpm_coach.scoring.features import (
-    AnswerShape,
-    SentenceInfo,
     SignalHit,
     analyse,
     answer_shape,
@@ -32,17 +30,17 @@ from tpm_coach.scoring.features import (
     rounded,
     signal_stems,
 )
+from tpm_coach.scoring.offline_reading import Reading
 from tpm_coach.scoring.overall import overall_score
-from tpm_coach.scoring.red_flags import RedFlag, find_red_flags
+from tpm_coach.scoring.red_flags import find_red_flags
 from tpm_coach.scoring.relevance import (
     CriterionTouch,
-    Relevance,
     criterion_vocabulary,
     measure_relevance,
     topical_stems,
     touch_criterion,
 )
-from tpm_coach.scoring.specifics import Specificity, measure_specificity, signposting, star_parts
+from tpm_coach.scoring.specifics import measure_specificity, signposting, star_parts
 from tpm_coach.scoring.text import ensure_answer_present
 
 MODEL_NAME = "offline-heuristic-v2"
@@ -73,28 +71,6 @@ class Cap:
     value: int
     reason: str
     note: str
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What the offline scorer read from one answer; the scores and the feedback are both made from it."""
-
-    sentences: list[SentenceInfo]
-    counted: list[bool]  # the real, on-topic sentences: only these earn credit
-    shape: AnswerShape
-    relevance: Relevance
-    spec: Specificity
-    star: dict[str, Sentence | None] | None
-    structure: float
-    length: float
-    stuffed: bool
-    red_flags: list[RedFlag]
-    delivery: DeliveryMetrics
-    delivery_penalty: bool
-
-    @property
-    def off_topic(self) -> bool:
-        return self.relevance.off_topic and not self.shape.looks_non_english
 
 
 class OfflineScorer:

@@ -4,16 +4,12 @@ quote the candidate's own words (exact spans of the transcript). Described in do
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tpm_coach.domain import Competency, Criterion, DeliveryMetrics, Question
 from tpm_coach.language import Sentence, filler_count, hedge_count
 from tpm_coach.language.tokens import tokens
 from tpm_coach.scoring.features import SignalHit, content_stems
+from tpm_coach.scoring.offline_reading import Reading
 from tpm_coach.scoring.relevance import topical_stems
-
-if TYPE_CHECKING:
-    from tpm_coach.scoring.offline import Reading
 
 _FLAG_ADVICE = {
     "avoids the question": "Pick a real example, even a small one, and tell it.",
