@@ -6,10 +6,9 @@ through the app's connection, and the shared connection is never used from two t
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,30 +21,21 @@ log = logging.getLogger(__name__)
 Progress = Callable[[Any], None]
 
 
-@contextlib.contextmanager
-def reading(database_path: Path) -> Iterator[Database]:
-    db = Database.open(database_path)
-    try:
-        yield db
-    finally:
-        db.close()
-
-
 def load_summaries(database_path: Path, *, cancel: threading.Event, progress: Progress) -> list[SessionSummary]:
-    with reading(database_path) as db:
+    with Database.open(database_path) as db:
         return SessionRepository(db).list_summaries()
 
 
 def load_session(
     database_path: Path, session_id: int, *, cancel: threading.Event, progress: Progress
 ) -> list[AttemptRecord]:
-    with reading(database_path) as db:
+    with Database.open(database_path) as db:
         return AttemptRepository(db).list_for_session(session_id)
 
 
 def load_scored(database_path: Path, *, cancel: threading.Event, progress: Progress) -> list[AttemptRecord]:
     """Every scored answer, oldest first (one query per answer in the repository: keep it off the GUI thread)."""
-    with reading(database_path) as db:
+    with Database.open(database_path) as db:
         return AttemptRepository(db).list_scored()
 
 
@@ -57,7 +47,7 @@ def load_session_report(
     cancel: threading.Event,
     progress: Progress,
 ) -> SessionReport:
-    with reading(database_path) as db:
+    with Database.open(database_path) as db:
         return load_report(SessionRepository(db), AttemptRepository(db), session_id, bank_names)
 
 

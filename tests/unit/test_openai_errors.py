@@ -20,7 +20,7 @@ from tests.support.openai_server import OpenAIStubServer, Reply
 from tests.support.transcription_server import ScriptedReply, TranscriptionStubServer
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.errors import KnownError
-from tpm_coach.practice.llm_check import check_llm_connection
+from tpm_coach.scoring.connection_check import check_llm_connection
 from tpm_coach.scoring.llm import LlmScorer, build_openai_client
 from tpm_coach.transcription.engine_remote import RemoteEngine
 

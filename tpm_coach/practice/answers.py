@@ -22,11 +22,8 @@ from tpm_coach.storage import AttemptRecord, AttemptRepository, Database
 @contextmanager
 def attempts_for_worker(db_path: Path) -> Iterator[AttemptRepository]:
     """An AttemptRepository on a connection of the calling (worker) thread, closed afterwards."""
-    db = Database.open(db_path)
-    try:
+    with Database.open(db_path) as db:
         yield AttemptRepository(db)
-    finally:
-        db.close()
 
 
 @dataclass(frozen=True)

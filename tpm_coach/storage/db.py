@@ -91,6 +91,14 @@ class Database:
     def close(self) -> None:
         self.conn.close()
 
+    # A worker job opens its own connection with `with Database.open(path) as db:` and closes it when done: a
+    # connection is never shared between threads.
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 _HEADER = b"SQLite format 3\x00"
 _USER_VERSION_OFFSET = 60  # where SQLite's file header keeps PRAGMA user_version (4 bytes, big-endian)

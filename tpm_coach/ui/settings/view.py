@@ -147,7 +147,7 @@ class SettingsView(QWidget):
         return True
 
     def test_connection(self) -> None:
-        from tpm_coach.practice.llm_check import check_llm_connection
+        from tpm_coach.scoring.connection_check import check_llm_connection
 
         try:
             llm = self.llm.values()
