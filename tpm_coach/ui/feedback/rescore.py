@@ -1,6 +1,7 @@
-""" "Re-score with <model>": one scored answer judged again by the configured LLM on a worker, the earlier score kept.
+"""The "Re-score with <model>" action: a scored answer judged again by the configured LLM on a worker.
 
-Shared by the review page and History's session detail; each host reloads the answer when `rescored` fires.
+The earlier score is kept. Shared by the review page and History's session detail; each host reloads the answer
+when `rescored` fires.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class RescoreControl(QWidget):
                 self.status.setText("No LLM is configured (Settings > Scoring).")
             return
         self.button.setToolTip(
-            tooltip(f"Score this answer again with {model or 'the configured LLM'}; the current score is kept")
+            tooltip(f"Score this answer again with {model or 'the configured LLM'}; every earlier score is kept")
         )
         if self.running is not None:
             self.button.setEnabled(False)

@@ -76,8 +76,9 @@ class ScoresCard(QFrame):
         shown_rows = min(self.list.count(), 4)  # a few rows without scrolling; more scroll
         self.list.setFixedHeight(self.list.sizeHintForRow(0) * shown_rows + 2 * self.list.frameWidth() + 4)
         # Beside the current score goes the newest other one: after a re-score, the score it replaced.
-        picked = next((i for i, s in enumerate(reversed(record.scores)) if not s.current), 0)
-        self.list.setCurrentRow(picked)
+        earlier = record.earlier_scores
+        ids = [s.id for s in reversed(record.scores)]
+        self.list.setCurrentRow(ids.index(earlier[0].id) if earlier else 0)
         self._show_picked()
 
     def set_busy(self, busy: bool) -> None:
