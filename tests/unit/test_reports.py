@@ -182,7 +182,28 @@ def test_numbers_are_not_escaped_in_the_middle_of_a_line(ctx: AppContext) -> Non
     report = _report(ctx, Answer("tech-001", 4))
     text = reports.render_markdown(report)
     assert "**Overall:** 4.0 / 5" in text
-    assert "**Score:** 4.0 / 5 (offline estimate)" in text
+    assert "**Score:** 4.0 / 5  \n**Judge:** Offline estimate" in text
+
+
+def test_each_answer_names_the_judge_of_the_score_shown(ctx: AppContext) -> None:
+    session_id = add_session(ctx, SessionSpec([Answer("tech-001", 2), Answer("comm-001", 3)]))
+    first = ctx.attempts.list_for_session(session_id)[0]
+    assert first.score is not None
+    judged = first.score.model_copy(
+        update={"scorer": "llm", "model": "qwen2.5-1.5b", "prompt_version": "score_answer.v2@abc123def456"}
+    )
+    ctx.attempts.save_score(first.id, judged)  # re-scored by an LLM; the offline estimate is kept, not shown
+    report = reports.load_report(ctx.sessions, ctx.attempts, session_id)
+
+    llm, offline = "LLM · qwen2.5-1.5b · score_answer.v2@abc123def456", "Offline estimate"
+    markdown = reports.render_markdown(report)
+    assert [line for line in markdown.splitlines() if line.startswith("**Judge:**")] == [
+        f"**Judge:** {escape(llm, line_start=False)}",  # the underscore is escaped; readers see it plain
+        f"**Judge:** {offline}",
+    ]
+    parsed = _Collector()
+    parsed.feed(reports.render_html(report))
+    assert [t for t in parsed.text if t.startswith("Judge:")] == [f"Judge: {llm}", f"Judge: {offline}"]
 
 
 def test_reports_show_a_hostile_bank_and_score_as_text_without_controls(ctx: AppContext) -> None:

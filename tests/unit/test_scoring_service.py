@@ -162,7 +162,7 @@ def test_offline_score_can_be_rescored_with_the_llm(
     assert record.score == rescored
     assert rescored.scorer == "llm"
     assert offline.scorer == "offline"
-    assert attempts.db.conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 2
+    assert [(s.result, s.current) for s in record.scores] == [(offline, False), (rescored, True)]
 
 
 def test_failed_rescore_leaves_the_earlier_score_current(
@@ -180,6 +180,7 @@ def test_failed_rescore_leaves_the_earlier_score_current(
     record = attempts.get(attempt_id)
     assert record.status is AttemptStatus.SCORED
     assert record.score == earlier
+    assert [(s.result, s.current) for s in record.scores] == [(earlier, True)]
 
 
 def test_empty_answer_is_recorded_as_not_heard(

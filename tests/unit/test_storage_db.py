@@ -162,7 +162,7 @@ def test_attempt_lifecycle_round_trip(tmp_path: Path) -> None:
     [summary] = sessions.list_summaries()
     assert (summary.scored_count, summary.overall) == (1, 2.0)
     assert sessions.delete(session_id) == ["audio/1.wav"]
-    assert db.conn.execute("SELECT COUNT(*) FROM criterion_scores").fetchone()[0] == 0
+    assert db.conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == 0
 
 
 def test_status_change_of_a_missing_attempt_is_an_error(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Reading attempts costs the same number of SQL statements for one row as for hundreds, and every
-record still carries its own transcript, metrics and current score."""
+record still carries its own transcript, metrics, current score and earlier scores."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_statement_count_does_not_grow_with_the_rows(
     assert counts[0] == counts[1]
 
 
-def test_each_record_gets_its_own_transcript_and_current_score(tmp_path: Path) -> None:
+def test_each_record_gets_its_own_transcript_and_scores(tmp_path: Path) -> None:
     db = Database.open(tmp_path / "app.sqlite3")
     attempts = AttemptRepository(db)
     session_id = SessionRepository(db).create(["default"])
@@ -102,12 +102,14 @@ def test_each_record_gets_its_own_transcript_and_current_score(tmp_path: Path) -
         assert record.transcript.text == f"answer {n}"
         assert record.metrics == DeliveryMetrics(word_count=n)
         assert record.score == score(n)
+        assert [(s.result, s.current) for s in record.scores] == [(score(n + 100), False), (score(n), True)]
     unfinished = records[-1]
-    assert (unfinished.status, unfinished.transcript, unfinished.metrics, unfinished.score) == (
+    assert (unfinished.status, unfinished.transcript, unfinished.metrics, unfinished.score, unfinished.scores) == (
         AttemptStatus.RECORDING,
         None,
         None,
         None,
+        (),
     )
     assert attempts.get(ids[5]) == records[5]
     db.close()

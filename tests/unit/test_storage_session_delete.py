@@ -25,15 +25,15 @@ def _count(ctx: AppContext, table: str) -> int:
 def test_delete_cascades_to_every_row_of_the_session(ctx: AppContext) -> None:
     keep = add_session(ctx, SessionSpec([Answer("tech-001", 3)]))
     gone = add_session(ctx, SessionSpec([Answer("comm-001", 4), Answer("lead-001", 2)]))
-    before = {t: _count(ctx, t) for t in ("attempts", "transcripts", "scores", "criterion_scores")}
+    before = {t: _count(ctx, t) for t in ("attempts", "transcripts", "scores")}
 
     failed = delete_session(ctx.sessions, ctx.data_paths, gone)
 
     assert failed == []
     assert [s.id for s in ctx.sessions.list_summaries()] == [keep]
     after = {t: _count(ctx, t) for t in before}
-    assert after == {"attempts": 1, "transcripts": 1, "scores": 1, "criterion_scores": 4}
-    assert before["criterion_scores"] == 12
+    assert after == {"attempts": 1, "transcripts": 1, "scores": 1}
+    assert before["scores"] == 3
     assert len(ctx.attempts.list_for_session(keep)) == 1
 
 

@@ -21,7 +21,7 @@ from tpm_coach.domain.bank import (
     Rubric,
     ScoreScale,
 )
-from tpm_coach.domain.record import AttemptRecord
+from tpm_coach.domain.record import AttemptRecord, StoredScore
 
 __all__ = [
     "BANK_FORMAT_VERSION",
@@ -40,6 +40,7 @@ __all__ = [
     "ScoreResult",
     "ScoreScale",
     "StarCheck",
+    "StoredScore",
     "Transcript",
     "Word",
 ]

@@ -99,3 +99,11 @@ class ScoreResult(_Model):
     completion_tokens: int | None = None
     latency_ms: int | None = None
     notes: list[str] = Field(default_factory=list, description="Caveats shown with the score.")
+
+    @property
+    def judge_label(self) -> str:
+        """Who made this score, in words no one can take for the other judge: "Offline estimate", or
+        "LLM · <model> · <prompt version>" (the parts that are known)."""
+        if self.scorer == "offline":
+            return "Offline estimate"
+        return " · ".join(["LLM", *(part for part in (self.model, self.prompt_version) if part)])

@@ -9,6 +9,16 @@ from tpm_coach.domain.bank import Competency, Question
 
 
 @dataclass(frozen=True)
+class StoredScore:
+    """One score an answer was given, kept whether or not it is the one shown."""
+
+    id: int
+    result: ScoreResult
+    created_at: str
+    current: bool
+
+
+@dataclass(frozen=True)
 class AttemptRecord:
     id: int
     session_id: int
@@ -21,6 +31,12 @@ class AttemptRecord:
     duration_s: float | None
     transcript: Transcript | None
     metrics: DeliveryMetrics | None
-    score: ScoreResult | None
+    score: ScoreResult | None  # the current score: what History, Progress and reports use
     created_at: str
     parent_attempt_id: int | None
+    scores: tuple[StoredScore, ...] = ()  # every score the answer was given, oldest first, `score` among them
+
+    @property
+    def earlier_scores(self) -> list[StoredScore]:
+        """The kept scores that are not current, newest first."""
+        return [s for s in reversed(self.scores) if not s.current]

@@ -70,7 +70,7 @@ class AnswerContent:
     answer_mode: str
     duration: str
     overall: str
-    scorer: str
+    scorer: str  # the judge of the score shown: "Offline estimate" or "LLM · <model> · <prompt version>"
     criteria: list[CriterionLine]
     strengths: list[str]
     improvements: list[str]
@@ -106,9 +106,8 @@ def answer_content(attempt: AttemptRecord, number: int) -> AnswerContent:
             )
             for c in score.criteria
         ]
-        scorer = "offline estimate" if score.scorer == "offline" else "LLM"
-        if score.model:
-            scorer += f" ({display_safe(score.model)})"
+        # The judge is named with every score shown, so an offline estimate is never read as an LLM's judgement.
+        scorer = display_safe(score.judge_label)
     delivery: list[tuple[str, str]] = []
     if attempt.metrics is not None and attempt.metrics.word_count:
         m = attempt.metrics

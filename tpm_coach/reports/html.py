@@ -72,7 +72,7 @@ def answer_html(answer: AnswerContent, *, heading: bool = True) -> str:
     out.append(f'<p class="facts">{" · ".join(facts)}</p>')
     score = f"<b>Score: {esc(answer.overall)}</b>"
     if answer.scorer:
-        score += f" ({esc(answer.scorer)})"
+        score += f"<br/>Judge: {esc(answer.scorer)}"
     out.append(f"<p>{score}</p>")
     if answer.status_reason:
         out.append(f'<p class="warning">{esc(answer.status_reason)}</p>')

@@ -58,8 +58,9 @@ def _answer(answer: AnswerContent) -> list[str]:
     ]
     if answer.duration:
         facts.append(f"**Length:** {answer.duration}")
-    scorer = f" ({_one_line(answer.scorer)})" if answer.scorer else ""
-    facts.append(f"**Score:** {_one_line(answer.overall)}{scorer}")
+    facts.append(f"**Score:** {_one_line(answer.overall)}")
+    if answer.scorer:
+        facts.append(f"**Judge:** {_one_line(answer.scorer)}")
     out += [f"{fact}  " for fact in facts[:-1]] + [facts[-1], ""]
     if answer.status_reason:
         out += [f"*{_one_line(answer.status_reason)}*", ""]

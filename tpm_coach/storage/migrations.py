@@ -76,6 +76,65 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE attempts ADD COLUMN owner_pid INTEGER;
     ALTER TABLE attempts ADD COLUMN owner_started TEXT NOT NULL DEFAULT '';
     """,
+    # 4: every score an answer was given, each kept whole as its ScoreResult JSON (criterion scores with their
+    # evidence and caps, feedback, notes, tokens), with the judge that made it and which one is current.
+    # Earlier versions split a score over two tables and lost what those tables had no column for; every row
+    # of theirs, current or not, is carried over in the JSON shape the app reads. The judge, the overall
+    # score and its scale stay columns for the session summaries' one-query averages. An index now allows one
+    # current score per answer; should an old file have more, the newest stays current.
+    """
+    CREATE TABLE scores_v4 (
+        id INTEGER PRIMARY KEY,
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        is_current INTEGER NOT NULL DEFAULT 0 CHECK (is_current IN (0, 1)),
+        scorer TEXT NOT NULL,
+        model TEXT NOT NULL DEFAULT '',
+        prompt_version TEXT NOT NULL DEFAULT '',
+        overall REAL NOT NULL,
+        scale_min INTEGER NOT NULL,
+        scale_max INTEGER NOT NULL,
+        result_json TEXT NOT NULL CHECK (json_valid(result_json)),
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO scores_v4 (id, attempt_id, is_current, scorer, model, prompt_version, overall, scale_min,
+                           scale_max, result_json, created_at)
+    SELECT s.id, s.attempt_id, s.is_current, s.scorer, s.model, s.prompt_version, s.overall, s.scale_min,
+           s.scale_max,
+           json_patch(
+               json_object(
+                   'overall', s.overall,
+                   'scale_min', s.scale_min,
+                   'scale_max', s.scale_max,
+                   'criteria', (
+                       SELECT json_group_array(json_object(
+                           'id', c.criterion_id,
+                           'score', c.score,
+                           'rationale', c.rationale,
+                           'evidence', json(c.evidence_json),
+                           'flagged', json(CASE WHEN c.flagged THEN 'true' ELSE 'false' END)
+                       ))
+                       FROM (SELECT * FROM criterion_scores WHERE score_id = s.id ORDER BY rowid) AS c
+                   ),
+                   'scorer', s.scorer,
+                   'model', s.model,
+                   'prompt_version', s.prompt_version,
+                   'prompt_tokens', s.prompt_tokens,
+                   'completion_tokens', s.completion_tokens,
+                   'latency_ms', s.latency_ms
+               ),
+               s.feedback_json
+           ),
+           s.created_at
+    FROM scores AS s;
+    UPDATE scores_v4 SET is_current = 0
+    WHERE is_current = 1
+      AND id < (SELECT MAX(k.id) FROM scores_v4 AS k WHERE k.attempt_id = scores_v4.attempt_id AND k.is_current = 1);
+    DROP TABLE criterion_scores;
+    DROP TABLE scores;
+    ALTER TABLE scores_v4 RENAME TO scores;
+    CREATE INDEX scores_by_attempt ON scores(attempt_id);
+    CREATE UNIQUE INDEX one_current_score_per_attempt ON scores(attempt_id) WHERE is_current = 1;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,12 +13,10 @@ from tpm_coach.domain import (
     AttemptRecord,
     AttemptStatus,
     Competency,
-    CriterionScore,
     DeliveryMetrics,
-    Evidence,
     Question,
     ScoreResult,
-    StarCheck,
+    StoredScore,
     Transcript,
     Word,
 )
@@ -217,15 +215,12 @@ class AttemptRepository:
 
     def save_score(self, attempt_id: int, result: ScoreResult) -> int:
         """Store a validated score as the attempt's current one; earlier scores are kept, not current."""
-        feedback = result.model_dump(
-            mode="json", include={"strengths", "improvements", "stronger_answer", "follow_up", "star", "notes"}
-        )
         with self.db.transaction() as conn:
-            conn.execute("UPDATE scores SET is_current = 0 WHERE attempt_id = ?", (attempt_id,))
+            conn.execute("UPDATE scores SET is_current = 0 WHERE attempt_id = ? AND is_current = 1", (attempt_id,))
             cur = conn.execute(
-                """INSERT INTO scores (attempt_id, scorer, model, prompt_version, overall, scale_min, scale_max,
-                       feedback_json, prompt_tokens, completion_tokens, latency_ms, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO scores (attempt_id, is_current, scorer, model, prompt_version, overall, scale_min,
+                       scale_max, result_json, created_at)
+                   VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     attempt_id,
                     result.scorer,
@@ -234,31 +229,27 @@ class AttemptRepository:
                     result.overall,
                     result.scale_min,
                     result.scale_max,
-                    json.dumps(feedback),
-                    result.prompt_tokens,
-                    result.completion_tokens,
-                    result.latency_ms,
+                    result.model_dump_json(),
                     now_iso(),
                 ),
             )
-            score_id = int(cur.lastrowid or 0)
-            conn.executemany(
-                """INSERT INTO criterion_scores (score_id, criterion_id, score, rationale, evidence_json, flagged)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
-                [
-                    (
-                        score_id,
-                        c.id,
-                        c.score,
-                        c.rationale,
-                        json.dumps([e.model_dump() for e in c.evidence]),
-                        int(c.flagged),
-                    )
-                    for c in result.criteria
-                ],
-            )
             _update_status(conn, attempt_id, AttemptStatus.SCORED)
-        return score_id
+        return int(cur.lastrowid or 0)
+
+    def make_current(self, attempt_id: int, score_id: int) -> None:
+        """Show one of the attempt's kept scores as its score (in History, Progress and reports) from now on."""
+        with self.db.transaction() as conn:
+            found = conn.execute(
+                "SELECT 1 FROM scores WHERE id = ? AND attempt_id = ?", (score_id, attempt_id)
+            ).fetchone()
+            if found is None:
+                raise StorageError(
+                    f"answer {attempt_id} has no score {score_id}", "it may have been deleted; refresh the view"
+                )
+            # Two steps: one current score per answer is a unique index, checked row by row.
+            conn.execute("UPDATE scores SET is_current = 0 WHERE attempt_id = ? AND is_current = 1", (attempt_id,))
+            conn.execute("UPDATE scores SET is_current = 1 WHERE id = ?", (score_id,))
+            _update_status(conn, attempt_id, AttemptStatus.SCORED)
 
     def mark_scoring_failed(self, attempt_id: int, reason: str) -> None:
         self._set_status(attempt_id, AttemptStatus.SCORING_FAILED, reason)
@@ -302,31 +293,35 @@ class AttemptRepository:
         return self._records(rows.fetchall())
 
     def _records(self, rows: Sequence[sqlite3.Row]) -> list[AttemptRecord]:
-        """Records for `rows` in three more queries whatever their number (History reads thousands)."""
+        """Records for `rows` in two more queries whatever their number (History reads thousands)."""
         if not rows:
             return []
         ids = json.dumps([row["id"] for row in rows])
         transcripts = self._transcripts(ids)
-        scores = self._current_scores(ids)
-        return [
-            AttemptRecord(
-                id=row["id"],
-                session_id=row["session_id"],
-                question=_question(row["question_json"]),
-                competency=_competency(row["competency_json"]),
-                status=AttemptStatus(row["status"]),
-                status_reason=row["status_reason"],
-                answer_mode=row["answer_mode"],
-                audio_path=row["audio_path"],
-                duration_s=row["duration_s"],
-                transcript=transcripts.get(row["id"], (None, None))[0],
-                metrics=transcripts.get(row["id"], (None, None))[1],
-                score=scores.get(row["id"]),
-                created_at=row["created_at"],
-                parent_attempt_id=row["parent_attempt_id"],
+        scores = self._scores(ids)
+        records = []
+        for row in rows:
+            kept = scores.get(row["id"], ())
+            records.append(
+                AttemptRecord(
+                    id=row["id"],
+                    session_id=row["session_id"],
+                    question=_question(row["question_json"]),
+                    competency=_competency(row["competency_json"]),
+                    status=AttemptStatus(row["status"]),
+                    status_reason=row["status_reason"],
+                    answer_mode=row["answer_mode"],
+                    audio_path=row["audio_path"],
+                    duration_s=row["duration_s"],
+                    transcript=transcripts.get(row["id"], (None, None))[0],
+                    metrics=transcripts.get(row["id"], (None, None))[1],
+                    score=next((s.result for s in kept if s.current), None),
+                    created_at=row["created_at"],
+                    parent_attempt_id=row["parent_attempt_id"],
+                    scores=kept,
+                )
             )
-            for row in rows
-        ]
+        return records
 
     # The ids travel as one JSON array, so no statement grows with the row count or meets SQLite's
     # limit on bound parameters.
@@ -348,46 +343,23 @@ class AttemptRepository:
             for row in rows
         }
 
-    def _current_scores(self, ids: str) -> dict[int, ScoreResult]:
-        score_rows = self.db.conn.execute(
-            "SELECT * FROM scores WHERE is_current = 1 AND attempt_id IN (SELECT value FROM json_each(?))", (ids,)
-        ).fetchall()
-        criteria: dict[int, list[CriterionScore]] = {}
-        for c in self.db.conn.execute(
-            """SELECT c.* FROM criterion_scores c JOIN scores s ON s.id = c.score_id
-               WHERE s.is_current = 1 AND s.attempt_id IN (SELECT value FROM json_each(?))
-               ORDER BY c.rowid""",
+    def _scores(self, ids: str) -> dict[int, tuple[StoredScore, ...]]:
+        """Every kept score of the attempts, oldest first per attempt."""
+        found: dict[int, list[StoredScore]] = {}
+        for row in self.db.conn.execute(
+            """SELECT id, attempt_id, is_current, result_json, created_at FROM scores
+               WHERE attempt_id IN (SELECT value FROM json_each(?)) ORDER BY attempt_id, id""",
             (ids,),
         ):
-            criteria.setdefault(c["score_id"], []).append(
-                CriterionScore(
-                    id=c["criterion_id"],
-                    score=c["score"],
-                    rationale=c["rationale"],
-                    evidence=[Evidence.model_validate(e) for e in json.loads(c["evidence_json"])],
-                    flagged=bool(c["flagged"]),
+            found.setdefault(row["attempt_id"], []).append(
+                StoredScore(
+                    id=row["id"],
+                    result=ScoreResult.model_validate_json(row["result_json"]),
+                    created_at=row["created_at"],
+                    current=bool(row["is_current"]),
                 )
             )
-        return {row["attempt_id"]: self._score(row, criteria.get(row["id"], [])) for row in score_rows}
-
-    @staticmethod
-    def _score(row: sqlite3.Row, criteria: list[CriterionScore]) -> ScoreResult:
-        feedback = json.loads(row["feedback_json"])
-        star = feedback.pop("star", None)
-        return ScoreResult(
-            overall=row["overall"],
-            scale_min=row["scale_min"],
-            scale_max=row["scale_max"],
-            criteria=criteria,
-            star=StarCheck.model_validate(star) if star else None,
-            scorer=row["scorer"],
-            model=row["model"],
-            prompt_version=row["prompt_version"],
-            prompt_tokens=row["prompt_tokens"],
-            completion_tokens=row["completion_tokens"],
-            latency_ms=row["latency_ms"],
-            **feedback,
-        )
+        return {attempt_id: tuple(kept) for attempt_id, kept in found.items()}
 
     def settle_scoring(self, attempt_id: int, expected: AttemptRecord, outcome: ScoreResult | str) -> bool:
         """Store a scoring outcome (a score, or why scoring failed) only if the attempt is still as `expected`,

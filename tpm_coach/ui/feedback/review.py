@@ -1,4 +1,5 @@
-"""Reviewing one stored attempt (opened from History): its feedback, and finishing it if it is unscored."""
+"""Reviewing one stored attempt (opened from History): its feedback, finishing it if it is unscored, and judging
+it again with the LLM (every score is kept; any of them can be made current)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from tpm_coach.domain import AttemptStatus
-from tpm_coach.errors import KnownError
+from tpm_coach.errors import KnownError, StorageError
 from tpm_coach.practice.recovery import finish_attempt
 from tpm_coach.practice.wiring import attempts_for_worker
 from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.storage import AttemptRecord
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
+from tpm_coach.ui.feedback.rescore import RescoreControl
 from tpm_coach.ui.feedback.view import FeedbackView
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.tasks import QtTaskRunner
@@ -22,7 +24,7 @@ _UNFINISHED = (AttemptStatus.RECORDED, AttemptStatus.TRANSCRIBED, AttemptStatus.
 
 class ReviewPage(QWidget):
     back_clicked = Signal()
-    attempt_changed = Signal(int)  # re-scored: History and Progress should refresh
+    attempt_changed = Signal(int)  # scored again, or another score made current: History and Progress refresh
 
     def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,7 +55,12 @@ class ReviewPage(QWidget):
         self.compare.clicked.connect(self._compare)
         bar.addWidget(self.compare)
         layout.addLayout(bar)
-        self.view = FeedbackView(self)
+        self.rescore = RescoreControl(deps, self.runner, self)
+        self.rescore.rescored.connect(self._rescored)
+        layout.addWidget(self.rescore)
+        self.view = FeedbackView(self, can_make_current=True)
+        self.view.make_current_requested.connect(self._make_current)
+        self.rescore.busy_changed.connect(self._rescore_busy)
         layout.addWidget(self.view, 1)
         self._siblings: list[AttemptRecord] = []
 
@@ -62,6 +69,8 @@ class ReviewPage(QWidget):
         self.record = record
         self.title.setText(f"ANSWER #{record.id} · SESSION #{record.session_id}")
         self.view.show_record(record)
+        self.rescore.set_attempt(record)
+        self._rescore_busy(self.rescore.running is not None)
         unfinished = record.status in _UNFINISHED
         self.finish.setVisible(unfinished)
         self.finish.setEnabled(True)
@@ -102,6 +111,26 @@ class ReviewPage(QWidget):
             self.messages.error(text, "Retry", lambda: self._finish(scorer))
 
         self.runner.submit(job, done, failed)
+
+    def _rescored(self, attempt_id: int) -> None:
+        if self.record is not None and self.record.id == attempt_id:
+            self.show_attempt(attempt_id)
+        self.attempt_changed.emit(attempt_id)
+
+    def _rescore_busy(self, busy: bool) -> None:
+        self.view.scores.set_busy(busy and self.record is not None and self.rescore.running == self.record.id)
+
+    def _make_current(self, score_id: int) -> None:
+        record = self.record
+        if record is None:
+            return
+        try:
+            self.context.attempts.make_current(record.id, score_id)  # one short write
+        except StorageError as exc:
+            self.messages.error(exc)
+            return
+        self.show_attempt(record.id)
+        self.attempt_changed.emit(record.id)
 
     def _compare(self) -> None:
         dialog = CompareDialog(self._siblings, self)

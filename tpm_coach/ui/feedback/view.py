@@ -1,21 +1,23 @@
 """Feedback for one stored attempt: scores with rubric anchors, highlighted evidence, advice and delivery.
 
-Renders any AttemptRecord, so practice and History's "open this attempt" share it.
+Renders any AttemptRecord, so practice and History's "open this attempt" share it. The score shown is always
+named by its judge, and an answer scored more than once lists its other scores.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.storage import AttemptRecord
 from tpm_coach.ui.feedback.criteria import CriteriaList
 from tpm_coach.ui.feedback.details import BulletCard, MetricsCard, StarCard
+from tpm_coach.ui.feedback.scores import ScoresCard
 from tpm_coach.ui.feedback.transcript import TranscriptView
-from tpm_coach.ui.style import card, label
+from tpm_coach.ui.style import card, label, repolish
 
 _STATUS_TEXT = {
     AttemptStatus.RECORDING: "This answer was still being recorded when the app stopped.",
@@ -33,7 +35,9 @@ def _when(stamp: str) -> str:
 
 
 class FeedbackView(QScrollArea):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    make_current_requested = Signal(int)  # a kept score's id; only offered with `can_make_current`
+
+    def __init__(self, parent: QWidget | None = None, *, can_make_current: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self.setWidgetResizable(True)
@@ -47,6 +51,10 @@ class FeedbackView(QScrollArea):
         self.record: AttemptRecord | None = None
 
         outer.addWidget(self._build_header(body))
+        self.scores = ScoresCard(body, can_make_current=can_make_current)
+        self.scores.make_current_requested.connect(self.make_current_requested)
+        self.scores.setVisible(False)
+        outer.addWidget(self.scores)
 
         columns = QHBoxLayout()
         columns.setSpacing(12)
@@ -87,6 +95,9 @@ class FeedbackView(QScrollArea):
         scorer_box.setSpacing(2)
         self.overall_caption = label("overall", "Caption", header)
         scorer_box.addWidget(self.overall_caption)
+        self.judge = label("", "Chip", header)
+        self.judge.setToolTip("Who made the score shown")
+        scorer_box.addWidget(self.judge, 0, Qt.AlignmentFlag.AlignLeft)
         self.scorer = label("", "Muted", header, wrap=True)
         scorer_box.addWidget(self.scorer)
         score_row.addLayout(scorer_box, 1)
@@ -134,21 +145,28 @@ class FeedbackView(QScrollArea):
         self.metrics.show_metrics(record.metrics, record.answer_mode == "typed", record.duration_s)
 
         scored = score is not None
-        for widget in (self.overall, self.overall_caption, self.criteria, self.strengths, self.improvements):
+        for widget in (self.overall, self.overall_caption, self.judge, self.criteria, self.strengths):
             widget.setVisible(scored)
+        self.improvements.setVisible(scored)
+        self.scores.show_scores(record)
         if score is not None:
             self.overall.setText(
                 f"{score.overall:.1f}<span style='font-size:18px;color:#6b7280;'> / {score.scale_max}</span>"
             )
-            if score.scorer == "offline":
-                scorer = "Offline estimate by the built-in heuristic scorer"
-            else:
-                scorer = f"Scored by {score.model or 'the LLM'}"
+            self.judge.setText(score.judge_label)
+            # An estimate looks unlike a judgement at a glance, not only when read.
+            self.judge.setObjectName("ChipWarn" if score.scorer == "offline" else "Chip")
+            repolish(self.judge)
+            self.judge.setAccessibleName(f"Judge: {score.judge_label}")
             notes = " ".join(score.notes)
             if notes and score.scorer == "offline":
                 scorer = notes  # the offline scorer's own note already says what it is
-            elif notes:
-                scorer = f"{scorer}. {notes}"
+            elif score.scorer == "offline":
+                scorer = "Offline estimate by the built-in heuristic scorer, not an LLM's judgement"
+            else:
+                scorer = notes
+            if len(record.scores) > 1:
+                scorer = f"{scorer} One of {len(record.scores)} kept scores; the others are listed below.".strip()
             self.scorer.setText(scorer)
             self.criteria.show_scores(competency, criteria)
             self.strengths.show_items(score.strengths, "No particular strengths were noted.")

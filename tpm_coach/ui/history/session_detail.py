@@ -1,4 +1,4 @@
-"""One past session: its answers, each with the recording, transcript, scores and feedback."""
+"""One past session: its answers, each with the recording, transcript, scores and feedback, and re-scoring."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from tpm_coach.reports import answer_content, answer_html, format_score, format_
 from tpm_coach.reports.html import esc
 from tpm_coach.storage import AttemptRecord, SessionSummary
 from tpm_coach.ui.deps import ViewDeps
+from tpm_coach.ui.feedback.rescore import RescoreControl
 from tpm_coach.ui.history.session_audio import SessionAudioPlayer
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.style import button, label
+from tpm_coach.ui.tasks import QtTaskRunner
 from tpm_coach.ui.widgets.safe_text import SafeTextBrowser, tooltip
 
 ATTEMPT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -27,6 +29,7 @@ class SessionDetailView(QWidget):
     delete_requested = Signal(int)  # session id
     export_requested = Signal(int)  # session id
     loaded = Signal(int)  # session id, once its answers are shown
+    attempt_rescored = Signal(int)  # attempt id, once a new score of it is stored and current
 
     def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +52,8 @@ class SessionDetailView(QWidget):
         self.answers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.player = SessionAudioPlayer(messages)
         self.feedback_button = button("Open in feedback view", "primary")
+        self.runner = QtTaskRunner(deps.workers, self)
+        self.rescore = RescoreControl(deps, self.runner)
         self.browser = SafeTextBrowser()
         self.browser.setObjectName("Transcript")
         self._build_layout()
@@ -58,6 +63,7 @@ class SessionDetailView(QWidget):
         self.feedback_button.clicked.connect(self._open_feedback)
         self.answers.currentItemChanged.connect(self._answer_selected)
         self.answers.itemActivated.connect(lambda _item: self._open_feedback())
+        self.rescore.rescored.connect(self.attempt_rescored)
         self._set_enabled(False)
 
     def _build_layout(self) -> None:
@@ -73,6 +79,7 @@ class SessionDetailView(QWidget):
         controls.addWidget(self.player, 1)
         controls.addWidget(self.feedback_button)
         right_layout.addLayout(controls)
+        right_layout.addWidget(self.rescore)
         right_layout.addWidget(self.browser, 1)
         splitter = QSplitter()
         splitter.addWidget(self.answers)
@@ -146,6 +153,7 @@ class SessionDetailView(QWidget):
     def _answer_selected(self) -> None:
         attempt = self.current_attempt()
         self.feedback_button.setEnabled(attempt is not None)
+        self.rescore.set_attempt(attempt)
         if attempt is None:
             self.player.set_source(None)
             return

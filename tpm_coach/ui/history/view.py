@@ -41,6 +41,7 @@ from tpm_coach.ui.widgets.message_box import ask
 
 class HistoryView(QWidget):
     attempt_requested = Signal(int)  # the main window opens the attempt in its feedback view
+    attempt_changed = Signal(int)  # an answer was re-scored here: its new score shows in Progress too
     refreshed = Signal(int)  # number of sessions loaded
     session_deleted = Signal(int)
 
@@ -133,6 +134,7 @@ class HistoryView(QWidget):
         self.detail.attempt_requested.connect(self.attempt_requested)
         self.detail.delete_requested.connect(self.delete_session)
         self.detail.export_requested.connect(self.export_session)
+        self.detail.attempt_rescored.connect(self._attempt_rescored)
 
     # -- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -188,9 +190,15 @@ class HistoryView(QWidget):
             self.count_label.setText(f"{shown:,} of {total:,} sessions match")
         self._update_buttons()
 
+    def _attempt_rescored(self, attempt_id: int) -> None:
+        # The session's mean and the open answer both changed; the refresh reloads them in place.
+        self.refresh()
+        self.attempt_changed.emit(attempt_id)
+
     def shutdown(self) -> None:
-        """The main window is closing: silence any answer being played."""
+        """The main window is closing: silence any answer being played, drop late re-score outcomes."""
         self.detail.player.stop()
+        self.detail.runner.close()
 
     def confirm_close(self) -> bool:
         return True
