@@ -225,12 +225,12 @@ def test_the_bank_editor_shows_a_hostile_bank_as_text(qtbot: QtBot, ctx: AppCont
     editor.revert()
 
     asked = answer_message_box_recording(QMessageBox.StandardButton.Cancel)
-    assert editor.actions.delete_bank() is False
+    assert editor.bank_actions.delete_bank() is False
     assert len(asked) == 1 and "open me</a>" in asked[0][1]
     assert message_box_problems(asked) == []
 
     bank = ctx.banks.get(BANK_ID)
     asked = answer_message_box_recording(QMessageBox.StandardButton.No)
-    editor.actions.imported((bank.bank, bank.path))
+    editor.bank_actions.imported((bank.bank, bank.path))
     assert len(asked) == 1 and "open me</a>" in asked[0][1]
     assert message_box_problems(asked) == []

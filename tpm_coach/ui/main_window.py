@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         if isinstance(widget, HistoryView):
             widget.attempt_requested.connect(self.show_attempt)
             widget.session_deleted.connect(lambda _id: self.refresh_views())
+            widget.attempt_changed.connect(lambda _id: self.refresh_views())
         elif isinstance(widget, BankEditorView):
             widget.banks_changed.connect(self.practice.refresh)
 
