@@ -10,10 +10,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from tpm_coach.banks import BankLibrary
 from tpm_coach.config import Settings, save_settings
 from tpm_coach.errors import ConfigError, KnownError
 from tpm_coach.secrets import get_api_key, set_api_key
 from tpm_coach.ui.deps import ViewDeps
+from tpm_coach.ui.practice.setup import LOADING, UNAVAILABLE
 from tpm_coach.ui.settings.audio import AudioSection
 from tpm_coach.ui.settings.data import PracticeDataSection
 from tpm_coach.ui.settings.llm import LlmSection
@@ -84,6 +86,9 @@ class SettingsView(QWidget):
         layout.addLayout(bar)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
         self.llm.test_requested.connect(self.test_connection)
+        # Read in the background when the window opens (see MainWindow): the list waits for set_library.
+        self.library: BankLibrary | None = None
+        self._banks_waiting = LOADING
         self.load()
 
     def show_section(self, name: str) -> None:
@@ -105,8 +110,17 @@ class SettingsView(QWidget):
         self.llm.load(settings.llm, key)
         self.transcription.load(settings.transcription)
         self.audio.load(settings.audio)
-        self.data.load(settings, self.context.banks)
+        self.data.load(settings, self.library, self._banks_waiting)
         self.status.setText("")
+
+    def set_library(self, library: BankLibrary) -> None:
+        """The banks have been read: list them for choosing the active ones."""
+        self.library = library
+        self.data.show_banks(self.context.settings.active_banks, library)
+
+    def banks_unavailable(self) -> None:
+        self._banks_waiting = UNAVAILABLE
+        self.data.show_banks(self.context.settings.active_banks, None, UNAVAILABLE)
 
     def collect(self) -> Settings:
         """The settings as entered; raises ConfigError naming the field that is wrong."""
@@ -119,7 +133,7 @@ class SettingsView(QWidget):
                 audio=self.audio.values(current.audio).model_dump(),
                 practice=self.data.practice_values(current.practice).model_dump(),
                 data_dir=self.data.data_dir.text().strip(),
-                active_banks=self.data.active_banks() or ["default"],
+                active_banks=self.data.active_banks(current.active_banks) or ["default"],
             )
             return Settings.model_validate(data)
         except ValidationError as exc:
@@ -137,9 +151,9 @@ class SettingsView(QWidget):
             return False
         previous = self.context.settings
         self.context.settings = settings
-        if settings.active_banks != previous.active_banks:
-            self.context.banks.active_ids = list(settings.active_banks)
-            self.context.banks.reload()
+        if self.library is not None and settings.active_banks != previous.active_banks:
+            self.library.active_ids = list(settings.active_banks)
+            self.library.reload()
         data_changed = settings.data_dir != previous.data_dir
         self.status.setText("Saved.")
         self.messages.info("Settings saved." + (" Opening the new data folder…" if data_changed else ""))
