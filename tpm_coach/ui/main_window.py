@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tpm_coach.banks import BankLibrary
-from tpm_coach.config import Settings
+from tpm_coach.config import Settings, TranscriptionEngine
 from tpm_coach.errors import KnownError
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.review import ReviewPage
@@ -115,8 +115,7 @@ class MainWindow(QMainWindow):
         self.practice.session_finished.connect(self._session_finished)
         self.practice.settings_requested.connect(self.show_settings)
         self.practice.history_requested.connect(lambda: self.navigate("history"))
-        self.settings = SettingsView(deps)
-        self.settings.saved.connect(self._settings_saved)
+        self.settings = self._build_settings(deps)
         self.review = ReviewPage(deps)
         self.review.back_clicked.connect(self._back_from_review)
         self.review.attempt_changed.connect(lambda _id: self.refresh_views())
@@ -168,6 +167,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.scorer_status)
         self._update_scorer_status(self.context.settings)
         return sidebar
+
+    def _build_settings(self, deps: ViewDeps) -> SettingsView:
+        view = SettingsView(deps)
+        view.saved.connect(self._settings_saved)
+        view.plain_http_allowed.connect(self._plain_http_allowed)
+        return view
 
     def _add_page(self, key: str, widget: QWidget) -> None:
         self._pages[key] = self.stack.addWidget(widget)
@@ -286,6 +291,11 @@ class MainWindow(QMainWindow):
         if data_changed:
             self.reopen_requested.emit(None)
         else:
+            self.startup.load_speech_model()
+
+    def _plain_http_allowed(self, _host: str) -> None:
+        # A remote speech model refused for want of that consent can be made now.
+        if self.context.settings.transcription.engine is TranscriptionEngine.REMOTE:
             self.startup.load_speech_model()
 
     def llm_settings_changed(self, settings: Settings) -> None:
