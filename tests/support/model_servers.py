@@ -47,6 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         with owner.lock:
             owner.paths.append(self.path)
+            owner.headers.append({k.lower(): v for k, v in self.headers.items()})
         if owner.delay_s and owner.closing.wait(owner.delay_s):
             return
         status, body, headers = owner.routes.get(self.path, (404, b'{"error": "not found"}', {}))
@@ -66,15 +67,20 @@ class _Server(ThreadingHTTPServer):
 
 
 class ModelListServer:
-    """Use as a context manager; `port` is an ephemeral port on 127.0.0.1."""
+    """Use as a context manager; `port` is an ephemeral port on 127.0.0.1 (or `host`, another address of this
+    machine). `paths` and `headers` (names in lower case) record each request."""
 
-    def __init__(self, routes: Mapping[str, Route] | None = None, *, delay_s: float = 0.0) -> None:
+    def __init__(
+        self, routes: Mapping[str, Route] | None = None, *, delay_s: float = 0.0, host: str = "127.0.0.1"
+    ) -> None:
         self.routes = dict(routes or {})
         self.delay_s = delay_s
+        self.host = host
         self.paths: list[str] = []
+        self.headers: list[dict[str, str]] = []
         self.lock = threading.Lock()
         self.closing = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="model-list", daemon=True
@@ -86,7 +92,7 @@ class ModelListServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"http://{self.host}:{self.port}/v1"
 
     def __enter__(self) -> ModelListServer:
         self._thread.start()

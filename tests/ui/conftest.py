@@ -153,6 +153,7 @@ def main_window(qtbot: QtBot, app_context: AppContext, messages: MessageSink, wo
     window = MainWindow(ViewDeps.build(app_context, messages, workers), speech_engine="mock")
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: window.library is not None)  # the banks are read in the background
     return window
 
 

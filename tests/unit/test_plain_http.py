@@ -8,7 +8,6 @@ network interface.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tomllib
@@ -16,6 +15,7 @@ import tomllib
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.support.network import this_machines_network_address
 from tests.support.openai_server import OpenAIStubServer, json_reply, score_payload
 from tpm_coach import paths
 from tpm_coach.config import LlmProvider, LlmSettings, Settings, load_settings
@@ -84,19 +84,6 @@ def test_an_allowance_is_saved_without_the_environments_overrides(monkeypatch: p
     assert saved["llm"]["base_url"] == ""
     assert in_use.llm.allow_plain_http_hosts == ["gpu-box.lan"]
     assert load_settings().llm.allow_plain_http_hosts == ["gpu-box.lan"]
-
-
-def this_machines_network_address() -> str:
-    """An address of this machine on a real interface (not loopback); the test is skipped without one."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))  # UDP connect only picks a route; nothing is sent
-        except OSError:
-            pytest.skip("this machine has no network interface besides loopback")
-        address = str(probe.getsockname()[0])
-    if is_loopback(address):
-        pytest.skip("this machine has no network interface besides loopback")
-    return address
 
 
 def tpm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -41,10 +41,11 @@ def _progress(report: DownloadProgress) -> None:
 
 def _transcribe(args: argparse.Namespace) -> int:
     audio = load_audio(args.file)  # before loading any model: a bad file fails fast
-    settings = load_settings().transcription
+    everything = load_settings()
+    settings = everything.transcription
     if args.model:
         settings = settings.model_copy(update={"model": args.model})
-    engine = create_engine(settings, progress=_progress)
+    engine = create_engine(settings, progress=_progress, allowed_plain_http_hosts=everything.llm.allow_plain_http_hosts)
     transcript = engine.transcribe(audio)
     metrics = compute_delivery_metrics(transcript, duration_s=len(audio) / SAMPLE_RATE)
     if args.json:

@@ -1,4 +1,7 @@
-"""Transcription by any OpenAI-compatible `/v1/audio/transcriptions` server (OpenAI, speaches, vLLM ...)."""
+"""Transcription by any OpenAI-compatible `/v1/audio/transcriptions` server (OpenAI, speaches, vLLM ...).
+
+Each transcription has a deadline for all of it, and `close()` ends one under way at once (see CallGuard).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tpm_coach.call_guard import CallCancelled, CallGuard, CallTimedOut
 from tpm_coach.domain.attempt import Transcript, Word
 from tpm_coach.errors import TranscriptionError
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, clean_word, spread_words
+
+DEADLINE_S = 120.0  # for one transcription, a retry and the plain-JSON fallback included
+_KEPT = "the recording is kept and can be transcribed again"
 
 if TYPE_CHECKING:
     import openai
@@ -32,16 +39,29 @@ class RemoteEngine:
     """A TranscriptionEngine over an injected `openai.OpenAI` client pointed at a transcription server.
 
     Asks for `verbose_json` with word timestamps; a server that rejects that format is asked again
-    for plain JSON, and segment or whole-text timings are spread over the words.
+    for plain JSON, and segment or whole-text timings are spread over the words. A transcription ends with
+    TranscriptionError after `deadline_s` in all, or when `close()` is called from another thread; the
+    request itself is cut then only if the client reports its connections to `guard` (create_engine's does),
+    otherwise it runs to the client's own timeout first.
     """
 
     engine_name = "remote"
 
-    def __init__(self, client: openai.OpenAI, *, model: str, language: str = "en") -> None:
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        *,
+        model: str,
+        language: str = "en",
+        guard: CallGuard | None = None,
+        deadline_s: float = DEADLINE_S,
+    ) -> None:
         self._client = client
         self._model = model
         self._language = language
         self._verbose = True
+        self._guard = guard or CallGuard()
+        self._deadline_s = deadline_s
 
     @property
     def model_name(self) -> str:
@@ -49,6 +69,12 @@ class RemoteEngine:
 
     def prepare(self) -> None:
         """Nothing to load: the server holds the model."""
+
+    def close(self) -> None:
+        """Stop a transcription under way, refuse later ones, and release the connections (the app is closing,
+        or the settings changed)."""
+        self._guard.cancel()
+        self._client.close()
 
     def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript:
         import openai
@@ -60,10 +86,18 @@ class RemoteEngine:
             return Transcript(text="", engine=self.engine_name, model=self._model)
         payload = wav_bytes(samples)
         duration = len(samples) / SAMPLE_RATE
+        base_url = str(self._client.base_url).rstrip("/")
         try:
-            response = self._request(payload, initial_prompt)
+            with self._guard.call(self._deadline_s):
+                response = self._request(payload, initial_prompt)
+        except CallCancelled as exc:
+            raise TranscriptionError("transcription was stopped because the app is closing", _KEPT) from exc
+        except CallTimedOut as exc:
+            raise TranscriptionError(
+                f"the transcription server at {base_url} did not finish within {exc.seconds:g} s",
+                f"check that the server is running and not overloaded; {_KEPT}",
+            ) from exc
         except (openai.APIError, ValueError) as exc:  # ValueError: a body that is not JSON
-            base_url = str(self._client.base_url).rstrip("/")
             endpoint = Endpoint("transcription server", base_url, self._model, "Settings > Transcription")
             raise TranscriptionError(*explain(exc, endpoint, secrets=[self._client.api_key])) from exc
         return self._to_transcript(response, duration)

@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from tpm_coach.config import TranscriptionEngine as TranscriptionEngineKind
@@ -72,8 +72,14 @@ class SpeechModel:
     `prepare()` loads the model (seconds, the first time); call it in a worker after the window shows.
     """
 
-    def __init__(self, settings: Callable[[], TranscriptionSettings]) -> None:
+    def __init__(
+        self,
+        settings: Callable[[], TranscriptionSettings],
+        allowed_plain_http_hosts: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
         self._settings = settings
+        # Hosts the API key may reach over plain http:// (a remote engine checks them when it is built).
+        self._allowed_hosts = allowed_plain_http_hosts
         self._lock = threading.Lock()
         self._engine: BackgroundEngine | None = None
         self._closed = False
@@ -93,15 +99,14 @@ class SpeechModel:
                 self.ready.clear()
             return self._engine
 
-    @staticmethod
-    def _build(settings: TranscriptionSettings) -> TranscriptionEngine:
+    def _build(self, settings: TranscriptionSettings) -> TranscriptionEngine:
         if settings.engine is TranscriptionEngineKind.LOCAL:
             from tpm_coach.transcription.speech_process import ProcessEngine
 
             return ProcessEngine(settings)
         from tpm_coach.transcription import create_engine  # numpy and friends load off the GUI thread
 
-        return create_engine(settings)
+        return create_engine(settings, allowed_plain_http_hosts=self._allowed_hosts())
 
     def close(self) -> None:
         """Stop the model's process (the app is quitting); safe to call more than once."""

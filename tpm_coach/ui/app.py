@@ -29,6 +29,7 @@ from tpm_coach.scoring.detect import FoundServer
 from tpm_coach.storage.instance_lock import DataFolderLock, instance_channel_name, lock_data_folder
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.onboarding import offer_llm_setup
+from tpm_coach.ui.widgets.message_box import plain_message_box
 from tpm_coach.ui.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -92,6 +93,11 @@ class CrashReporter(QObject):
         box.show()
 
 
+def tell(icon: QMessageBox.Icon, title: str, text: str) -> None:
+    """A modal notice with an OK button. Its text quotes errors, which quote paths and servers: shown as plain text."""
+    plain_message_box(icon, title, text, QMessageBox.StandardButton.Ok).exec()
+
+
 def set_aside(path: Path) -> Path:
     """Rename a database that cannot be opened (and its WAL files) so a new one can be created; never delete."""
     aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
@@ -124,7 +130,7 @@ def open_database(context: AppContext, ask: Callable[[StorageError, AppContext],
                 try:
                     result = restore_backup(Path(choice.removeprefix("restore:")), context.data_paths)
                 except KnownError as restore_error:
-                    QMessageBox.warning(None, "Restore failed", str(restore_error))
+                    tell(QMessageBox.Icon.Warning, "Restore failed", str(restore_error))
                     continue
                 note = f"Restored the backup of {result.manifest.created_at}."
                 if result.previous is not None:
@@ -134,10 +140,11 @@ def open_database(context: AppContext, ask: Callable[[StorageError, AppContext],
 
 
 def ask_about_damaged_database(error: StorageError, context: AppContext) -> str:
-    box = QMessageBox(
+    box = plain_message_box(
         QMessageBox.Icon.Warning,
         "The database cannot be opened",
         f"{error.message}\n\nNothing has been changed or deleted. What would you like to do?",
+        QMessageBox.StandardButton.NoButton,
     )
     restore = box.addButton("Restore from a backup…", QMessageBox.ButtonRole.AcceptRole)
     fresh = box.addButton("Start with an empty database", QMessageBox.ButtonRole.DestructiveRole)
@@ -291,8 +298,19 @@ def hand_over(root: Path, refusal: DataFolderInUseError) -> int:
             log.info("another instance owns %s; asked it to show its window", root)
             return 0
         time.sleep(0.2)
-    QMessageBox.warning(None, "TPM Coach cannot open this data folder", str(refusal))  # e.g. a restore runs
+    tell(QMessageBox.Icon.Warning, "TPM Coach cannot open this data folder", str(refusal))  # e.g. a restore runs
     return 2
+
+
+def open_at_start(context: AppContext) -> str | None:
+    """The database opened for the first window (see open_database): its note, or None when the app cannot start."""
+    try:
+        return open_database(context, ask_about_damaged_database)
+    except SchemaTooNewError as exc:
+        tell(QMessageBox.Icon.Critical, "TPM Coach is too old for this data", str(exc))
+    except StorageError:
+        pass  # the user chose to quit
+    return None
 
 
 @dataclass
@@ -325,13 +343,8 @@ def launch(argv: list[str] | None = None) -> Launched | int:
     except DataFolderInUseError as exc:
         reporter.uninstall()
         return hand_over(context.data_paths.root, exc)
-    try:
-        note = open_database(context, ask_about_damaged_database)
-    except SchemaTooNewError as exc:
-        QMessageBox.critical(None, "TPM Coach is too old for this data", str(exc))
-        reporter.uninstall()
-        return 2
-    except StorageError:
+    note = open_at_start(context)
+    if note is None:
         reporter.uninstall()
         return 2
     if note:

@@ -33,7 +33,9 @@ class ViewDeps:
         services: Callable[[], PracticeServices] | None = None,
     ) -> ViewDeps:
         """The app's own services over `context`; `services` replaces the practice services (tests, benches)."""
-        speech = SpeechModel(lambda: context.settings.transcription)
+        speech = SpeechModel(
+            lambda: context.settings.transcription, lambda: context.settings.llm.allow_plain_http_hosts
+        )
         scoring_calls = Cancellation()
         if services is None:
 

@@ -3,11 +3,13 @@ and the start-up checks that run in the background once it is shown."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpm_coach.config import Settings
+from tpm_coach.banks import BankLibrary
+from tpm_coach.config import Settings, TranscriptionEngine
+from tpm_coach.errors import KnownError
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.review import ReviewPage
 from tpm_coach.ui.page import Page
@@ -73,6 +77,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
 
 class MainWindow(QMainWindow):
     reopen_requested = Signal(object)  # a callable to run while the database is closed, or None
+    _banks_read = Signal(object)  # the finished read of the bank library (a Future), sent from the reading thread
 
     def __init__(self, deps: ViewDeps, *, speech_engine: str | None = None) -> None:
         super().__init__()
@@ -110,8 +115,7 @@ class MainWindow(QMainWindow):
         self.practice.session_finished.connect(self._session_finished)
         self.practice.settings_requested.connect(self.show_settings)
         self.practice.history_requested.connect(lambda: self.navigate("history"))
-        self.settings = SettingsView(deps)
-        self.settings.saved.connect(self._settings_saved)
+        self.settings = self._build_settings(deps)
         self.review = ReviewPage(deps)
         self.review.back_clicked.connect(self._back_from_review)
         self.review.attempt_changed.connect(lambda _id: self.refresh_views())
@@ -128,6 +132,7 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda k=entry.key: self.navigate(k))
         self.nav.setCurrentRow(0)
+        self._read_banks()
 
     # -- layout ------------------------------------------------------------------------------------
     def _build_sidebar(self, parent: QWidget) -> QWidget:
@@ -163,12 +168,51 @@ class MainWindow(QMainWindow):
         self._update_scorer_status(self.context.settings)
         return sidebar
 
+    def _build_settings(self, deps: ViewDeps) -> SettingsView:
+        view = SettingsView(deps)
+        view.saved.connect(self._settings_saved)
+        view.plain_http_allowed.connect(self._plain_http_allowed)
+        return view
+
     def _add_page(self, key: str, widget: QWidget) -> None:
         self._pages[key] = self.stack.addWidget(widget)
 
     def _update_scorer_status(self, settings: Settings) -> None:
         llm = settings.llm
         self.scorer_status.setText(f"Scoring: {llm.resolved_model()}" if llm.enabled else "Scoring: offline scorer")
+
+    # -- the bank library ---------------------------------------------------------------------------
+    def _read_banks(self) -> None:
+        """A large bank takes seconds to read, so the window shows first and its pages get the banks when the
+        read ends. The read starts on the window's first turn of the event loop, once it is shown: started
+        sooner, it shares the interpreter with building the window and holds the window back by about as much
+        (bench/startup.py measures both)."""
+        self.library: BankLibrary | None = None
+        self._banks_read.connect(self._banks_ready)
+        QTimer.singleShot(0, self, self._start_reading)
+
+    def _start_reading(self) -> None:
+        if not self._closed:
+            self.context.load_banks_in_background().when_ready(self._hand_over_banks)
+
+    def _hand_over_banks(self, read: Future[BankLibrary]) -> None:
+        # On the reading thread (or on this one, when the read had already ended): the slot runs on the GUI thread.
+        with contextlib.suppress(RuntimeError):  # the window was deleted before the read ended
+            self._banks_read.emit(read)
+
+    def _banks_ready(self, read: Future[BankLibrary]) -> None:
+        if self._closed:
+            return
+        try:
+            library = read.result()
+        except KnownError as exc:
+            self.practice.setup.banks_unavailable()
+            self.settings.banks_unavailable()
+            self.messages.error(exc)
+            return
+        self.library = library
+        self.practice.setup.set_library(library)
+        self.settings.set_library(library)
 
     # -- navigation --------------------------------------------------------------------------------
     def _nav_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
@@ -248,6 +292,11 @@ class MainWindow(QMainWindow):
         if data_changed:
             self.reopen_requested.emit(None)
         else:
+            self.startup.load_speech_model()
+
+    def _plain_http_allowed(self, _host: str) -> None:
+        # A remote speech model refused for want of that consent can be made now.
+        if self.context.settings.transcription.engine is TranscriptionEngine.REMOTE:
             self.startup.load_speech_model()
 
     def llm_settings_changed(self, settings: Settings) -> None:

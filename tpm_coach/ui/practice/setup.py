@@ -24,6 +24,9 @@ from tpm_coach.practice.plan import MAX_QUESTIONS, SessionOptions
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.widgets.safe_text import tooltip
 
+LOADING = "Loading question banks…"
+UNAVAILABLE = "The question banks could not be loaded."
+
 _KIND_NAMES = {
     QuestionKind.BEHAVIORAL: "Behavioural",
     QuestionKind.PROGRAM_SENSE: "Program sense",
@@ -48,9 +51,11 @@ def _checked(widget: QListWidget) -> list[str]:
 class SetupPage(QWidget):
     start_requested = Signal(object)  # SessionOptions
 
-    def __init__(self, library: BankLibrary, parent: QWidget | None = None) -> None:
+    def __init__(self, library: BankLibrary | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # None while the banks are read in the background (see set_library): nothing can start until then.
         self.library = library
+        self._waiting = LOADING
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(14)
@@ -136,16 +141,27 @@ class SetupPage(QWidget):
         form.addRow("Length", self.count)
         return form
 
+    def set_library(self, library: BankLibrary) -> None:
+        """The banks have been read: list them, and let a session start."""
+        self.library = library
+        self.reload()
+
+    def banks_unavailable(self) -> None:
+        """The banks could not be read (the reason is shown as a message): nothing to start a session from."""
+        self._waiting = UNAVAILABLE
+        self._update()
+
     def reload(self) -> None:
         """Refill the bank and skill lists (after Settings changed the active banks)."""
         for widget in (self.banks, self.skills):
             widget.blockSignals(True)
             widget.clear()
-        for bank in self.library.active_banks():
+        library = self.library
+        for bank in library.active_banks() if library is not None else []:
             item = QListWidgetItem(f"{display_safe(bank.name)}  ({len(bank.questions)})", self.banks)
             item.setData(Qt.ItemDataRole.UserRole, bank.id)
             item.setCheckState(Qt.CheckState.Checked)
-        for competency in self.library.competencies():
+        for competency in library.competencies() if library is not None else []:
             item = QListWidgetItem(display_safe(competency.name), self.skills)
             item.setData(Qt.ItemDataRole.UserRole, competency.id)
             item.setToolTip(tooltip(competency.description))
@@ -167,6 +183,10 @@ class SetupPage(QWidget):
 
     def _update(self) -> None:
         self.skills.setEnabled(not self.focus_weakest.isChecked())
+        if self.library is None:
+            self.matches.setText(self._waiting)
+            self.start.setEnabled(False)
+            return
         options = self.options()
         if not options.bank_ids or not options.kinds or not (options.competencies or options.focus_weakest):
             self.matches.setText("Choose at least one bank, skill and kind.")

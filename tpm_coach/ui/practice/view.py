@@ -63,7 +63,7 @@ class PracticeView(QWidget):
 
     def __init__(self, deps: ViewDeps, *, speech_engine: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context = context = deps.context
+        self.context = deps.context
         self.messages = deps.messages
         self.workers = workers = deps.workers
         self.services = deps.services
@@ -78,7 +78,7 @@ class PracticeView(QWidget):
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("Pages")
         layout.addWidget(self.pages)
-        self.setup = SetupPage(context.banks)
+        self.setup = SetupPage()  # the main window hands it the banks once they are read
         self.question = QuestionPage()
         self.feedback = FeedbackPage()
         self.summary = SummaryPage()

@@ -19,6 +19,7 @@ from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary
 from tpm_coach.config import PracticeSettings, Settings
 from tpm_coach.display_text import display_safe
 from tpm_coach.paths import default_data_dir
+from tpm_coach.ui.practice.setup import LOADING
 from tpm_coach.ui.style import button, label
 
 
@@ -64,21 +65,32 @@ class PracticeDataSection(QWidget):
         self.banks.setMinimumHeight(110)
         self.banks.setAccessibleName("Active question banks")
         form.addRow("Active banks", self.banks)
+        self._listed = False
 
-    def load(self, settings: Settings, library: BankLibrary) -> None:
+    def load(self, settings: Settings, library: BankLibrary | None, waiting: str = LOADING) -> None:
+        """Show `settings`; the bank list shows `waiting` instead while `library` is None (not read yet)."""
         practice = settings.practice
         self.read_aloud.setChecked(practice.read_aloud)
         self.thinking.setValue(practice.thinking_seconds)
         self.time_limit.setValue(practice.default_time_limit_s)
         self.data_dir.setText(settings.data_dir)
+        self.show_banks(settings.active_banks, library, waiting)
+
+    def show_banks(self, active: list[str], library: BankLibrary | None, waiting: str = LOADING) -> None:
+        """List `library`'s banks with `active` ticked; `waiting` alone while there is no library."""
         self.banks.clear()
+        self._listed = library is not None
+        self.banks.setEnabled(library is not None)
+        if library is None:
+            QListWidgetItem(waiting, self.banks)
+            return
         for bank_id, loaded in sorted(library.banks.items(), key=lambda kv: (kv[0] != DEFAULT_BANK_ID, kv[0])):
             suffix = " (built in)" if loaded.read_only else ""
             name = display_safe(loaded.bank.name)
             item = QListWidgetItem(f"{name}{suffix}  ·  {len(loaded.bank.questions)} questions", self.banks)
             item.setData(Qt.ItemDataRole.UserRole, bank_id)
-            active = bank_id in settings.active_banks
-            item.setCheckState(Qt.CheckState.Checked if active else Qt.CheckState.Unchecked)
+            ticked = bank_id in active
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
 
     def practice_values(self, current: PracticeSettings) -> PracticeSettings:
         return current.model_copy(
@@ -89,7 +101,10 @@ class PracticeDataSection(QWidget):
             }
         )
 
-    def active_banks(self) -> list[str]:
+    def active_banks(self, current: list[str]) -> list[str]:
+        """The banks ticked; `current` as it is while the list is not shown (the banks are still being read)."""
+        if not self._listed:
+            return list(current)
         items = [self.banks.item(i) for i in range(self.banks.count())]
         return [str(i.data(Qt.ItemDataRole.UserRole)) for i in items if i.checkState() == Qt.CheckState.Checked]
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
 from tpm_coach.config import PROVIDER_PRESETS, LlmProvider, LlmSettings
+from tpm_coach.ui.settings.plain_http import PlainHttpNotice
 from tpm_coach.ui.style import button, label
 
 PROVIDER_NAMES: dict[LlmProvider, str] = {
@@ -69,11 +70,17 @@ class LlmSection(QWidget):
         self.test_result = label("", "Muted", self, wrap=True)
         test_row.addWidget(self.test_result, 1)
         form.addRow("", test_row)
+        self.plain_http = PlainHttpNotice(self)
+        form.addRow("", self.plain_http)
         self.key_changed = False
         self._extra: dict[str, object] = {}
+        self.allowed_hosts: list[str] = []  # hosts the key may reach over plain http://
 
     def load(self, settings: LlmSettings, api_key: str | None) -> None:
-        self._extra = settings.model_dump(exclude={"provider", "base_url", "model", "timeout_s"})
+        self._extra = settings.model_dump(
+            exclude={"provider", "base_url", "model", "timeout_s", "allow_plain_http_hosts"}
+        )
+        self.allowed_hosts = list(settings.allow_plain_http_hosts)
         self.provider.blockSignals(True)
         self.provider.setCurrentIndex(max(0, self.provider.findData(settings.provider)))
         self.provider.blockSignals(False)
@@ -89,12 +96,23 @@ class LlmSection(QWidget):
         return LlmSettings.model_validate(
             {
                 **self._extra,
+                "allow_plain_http_hosts": self.allowed_hosts,
                 "provider": self._provider(),
                 "base_url": self.base_url.text().strip(),
                 "model": self.model.text().strip(),
                 "timeout_s": self.timeout.value(),
             }
         )
+
+    def allow_host(self, host: str) -> None:
+        """`host` was allowed the key over plain http:// (saved already): keep it when these settings are saved."""
+        if host not in self.allowed_hosts:
+            self.allowed_hosts = [*self.allowed_hosts, host]
+
+    def resolved_base_url(self) -> str:
+        """The address the key goes to: the one entered, else the provider's usual one; '' for the offline scorer."""
+        chosen = LlmSettings(provider=self._provider(), base_url=self.base_url.text().strip())
+        return chosen.resolved_base_url() if chosen.enabled else ""
 
     def _provider(self) -> LlmProvider:
         # Qt hands enum data back as plain strings.

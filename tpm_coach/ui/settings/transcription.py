@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSpinBox, QWidget
 
 from tpm_coach.config import TranscriptionEngine, TranscriptionSettings
+from tpm_coach.ui.settings.plain_http import PlainHttpNotice
 from tpm_coach.ui.style import label
 
 MODELS = ("tiny.en", "base.en", "small.en", "medium.en", "large-v3")
@@ -39,6 +40,8 @@ class TranscriptionSection(QWidget):
         form.addRow("Server URL", self.remote_url)
         self.remote_model = QLineEdit(self)
         form.addRow("Server model", self.remote_model)
+        self.plain_http = PlainHttpNotice(self)
+        form.addRow("", self.plain_http)
         form.addRow(
             "",
             label(
@@ -73,6 +76,9 @@ class TranscriptionSection(QWidget):
                 "remote_model": self.remote_model.text().strip() or "whisper-1",
             }
         )
+
+    def is_remote(self) -> bool:
+        return TranscriptionEngine(self.engine.currentData()) is TranscriptionEngine.REMOTE
 
     def _engine_changed(self) -> None:
         local = TranscriptionEngine(self.engine.currentData()) is TranscriptionEngine.LOCAL

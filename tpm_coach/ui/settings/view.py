@@ -10,13 +10,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from tpm_coach.banks import BankLibrary
 from tpm_coach.config import Settings, save_settings
-from tpm_coach.errors import ConfigError, KnownError
+from tpm_coach.errors import ConfigError, InsecureTransportError, KnownError
+from tpm_coach.plain_http import allow_plain_http, check_key_transport
 from tpm_coach.secrets import get_api_key, set_api_key
 from tpm_coach.ui.deps import ViewDeps
+from tpm_coach.ui.practice.setup import LOADING, UNAVAILABLE
 from tpm_coach.ui.settings.audio import AudioSection
 from tpm_coach.ui.settings.data import PracticeDataSection
 from tpm_coach.ui.settings.llm import LlmSection
+from tpm_coach.ui.settings.plain_http import confirm_plain_http
 from tpm_coach.ui.settings.transcription import TranscriptionSection
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.tasks import QtTaskRunner
@@ -48,8 +52,18 @@ def _tab(section: QWidget, title: str, parent: QWidget) -> QScrollArea:
     return area
 
 
+def _refused_host(base_url: str, api_key: str | None, allowed: list[str]) -> str | None:
+    """The host the key would not be sent to (plain http:// to another computer, not allowed yet)."""
+    try:
+        check_key_transport(base_url, api_key, allowed)
+    except InsecureTransportError as exc:
+        return exc.host
+    return None
+
+
 class SettingsView(QWidget):
     saved = Signal(object, bool)  # the new Settings, whether the data folder changed
+    plain_http_allowed = Signal(str)  # a host the user allowed the key over plain http://
 
     def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +98,10 @@ class SettingsView(QWidget):
         layout.addLayout(bar)
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
         self.llm.test_requested.connect(self.test_connection)
+        self._watch_plain_http()
+        # Read in the background when the window opens (see MainWindow): the list waits for set_library.
+        self.library: BankLibrary | None = None
+        self._banks_waiting = LOADING
         self.load()
 
     def show_section(self, name: str) -> None:
@@ -105,8 +123,18 @@ class SettingsView(QWidget):
         self.llm.load(settings.llm, key)
         self.transcription.load(settings.transcription)
         self.audio.load(settings.audio)
-        self.data.load(settings, self.context.banks)
+        self.data.load(settings, self.library, self._banks_waiting)
         self.status.setText("")
+        self._offer_plain_http()
+
+    def set_library(self, library: BankLibrary) -> None:
+        """The banks have been read: list them for choosing the active ones."""
+        self.library = library
+        self.data.show_banks(self.context.settings.active_banks, library)
+
+    def banks_unavailable(self) -> None:
+        self._banks_waiting = UNAVAILABLE
+        self.data.show_banks(self.context.settings.active_banks, None, UNAVAILABLE)
 
     def collect(self) -> Settings:
         """The settings as entered; raises ConfigError naming the field that is wrong."""
@@ -119,7 +147,7 @@ class SettingsView(QWidget):
                 audio=self.audio.values(current.audio).model_dump(),
                 practice=self.data.practice_values(current.practice).model_dump(),
                 data_dir=self.data.data_dir.text().strip(),
-                active_banks=self.data.active_banks() or ["default"],
+                active_banks=self.data.active_banks(current.active_banks) or ["default"],
             )
             return Settings.model_validate(data)
         except ValidationError as exc:
@@ -137,9 +165,9 @@ class SettingsView(QWidget):
             return False
         previous = self.context.settings
         self.context.settings = settings
-        if settings.active_banks != previous.active_banks:
-            self.context.banks.active_ids = list(settings.active_banks)
-            self.context.banks.reload()
+        if self.library is not None and settings.active_banks != previous.active_banks:
+            self.library.active_ids = list(settings.active_banks)
+            self.library.reload()
         data_changed = settings.data_dir != previous.data_dir
         self.status.setText("Saved.")
         self.messages.info("Settings saved." + (" Opening the new data folder…" if data_changed else ""))
@@ -165,8 +193,45 @@ class SettingsView(QWidget):
         def failed(exc: Exception) -> None:
             self.llm.test.setEnabled(True)
             self.llm.test_result.setText(str(exc) if isinstance(exc, KnownError) else f"Failed: {exc}")
+            if isinstance(exc, InsecureTransportError):
+                self.llm.plain_http.show_for(exc.host)
 
         self.runner.submit(lambda: check_llm_connection(llm, key), done, failed)
+
+    # -- the API key over plain http:// ------------------------------------------------------------
+    def _watch_plain_http(self) -> None:
+        self.llm.plain_http.allow_requested.connect(lambda host: self.allow_plain_http(host, retest=True))
+        self.transcription.plain_http.allow_requested.connect(self.allow_plain_http)
+        for edited in (self.llm.base_url, self.llm.api_key, self.transcription.remote_url):
+            edited.textChanged.connect(self._offer_plain_http)
+        for chosen in (self.llm.provider, self.transcription.engine):
+            chosen.currentIndexChanged.connect(self._offer_plain_http)
+
+    def _offer_plain_http(self) -> None:
+        """Offer to allow the host the key would be withheld from, for the LLM and the transcription server."""
+        key = self.llm.api_key.text().strip() or None
+        allowed = self.llm.allowed_hosts
+        self.llm.plain_http.show_for(_refused_host(self.llm.resolved_base_url(), key, allowed))
+        remote = self.transcription.remote_url.text().strip() if self.transcription.is_remote() else ""
+        self.transcription.plain_http.show_for(_refused_host(remote, key, allowed))
+
+    def allow_plain_http(self, host: str, *, retest: bool = False) -> bool:
+        """Warn, and if the user agrees, let the key go to `host` over plain http:// from now on (the answer is
+        saved at once); then test the LLM connection again if `retest`. Returns whether the host was allowed."""
+        if not confirm_plain_http(self, host):
+            return False
+        try:
+            allow_plain_http(host, self.context.settings)
+        except KnownError as exc:
+            self.messages.error(exc)
+            return False
+        self.llm.allow_host(host)
+        self._offer_plain_http()
+        self.messages.info(f"The API key may now be sent to {host} over plain HTTP.")
+        self.plain_http_allowed.emit(host)
+        if retest:
+            self.test_connection()
+        return True
 
     def shutdown(self) -> None:
         self.audio.stop()
