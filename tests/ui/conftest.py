@@ -132,7 +132,8 @@ def use_stub_llm(context: AppContext, server: OpenAIStubServer) -> None:
 
 
 def rubric_reply(window: MainWindow, *, score: int = 4, quote_words: int = 8) -> Callable[[RecordedRequest], Reply]:
-    """A scoring reply for whatever question is on screen, quoting the start of the answer as evidence."""
+    """A scoring reply for whatever question is on screen: every criterion cites the answer's first sentence (so
+    no score is capped by the evidence rule), and the first also quotes the start of the answer."""
 
     def respond(request: RecordedRequest) -> Reply:
         controller = window.practice.controller
@@ -140,9 +141,8 @@ def rubric_reply(window: MainWindow, *, score: int = 4, quote_words: int = 8) ->
         ids = [c.id for c in controller.turn.competency.rubric.criteria]
         words = controller.live_text.split()[:quote_words]
         quotes = {ids[0]: [" ".join(words)]} if words else {}
-        return json_reply(
-            score_payload(ids, score, quotes, star={"situation": True, "task": True, "action": True, "result": False})
-        )
+        star = {"situation": True, "task": True, "action": True, "result": False}
+        return json_reply(score_payload(ids, score, quotes, sentences={cid: [1] for cid in ids}, star=star))
 
     return respond
 

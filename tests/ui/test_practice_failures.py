@@ -89,7 +89,7 @@ def test_closing_the_window_cancels_a_scoring_call_that_hangs(
     controller = window.practice.controller
     assert controller is not None
     assert stub_llm.wait_for_requests(1, timeout_s=15)
-    attempt_id = controller.attempt_id
+    session_id = controller.session_id  # a typed answer's row is made by the scoring job: found by its session
     database = window.context.data_paths.database
 
     window.close()  # shutdown waits for background work, so the worker must have ended by now
@@ -97,10 +97,11 @@ def test_closing_the_window_cancels_a_scoring_call_that_hangs(
     assert window.workers.active_count() == 0
     db = Database.open(database)
     try:
-        attempt = AttemptRepository(db).get(attempt_id or 0)
+        (attempt,) = AttemptRepository(db).list_for_session(session_id or 0)
     finally:
         db.close()
     assert attempt.status is AttemptStatus.TRANSCRIBED  # cancelled, not failed: it can be scored later
+    assert attempt.transcript is not None and attempt.transcript.text == ANSWER
 
 
 @pytest.fixture
