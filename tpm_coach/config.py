@@ -43,13 +43,32 @@ PROVIDER_PRESETS: dict[LlmProvider, tuple[str, str]] = {
     LlmProvider.LLAMA_CPP: ("http://localhost:8080/v1", "local-model"),
     LlmProvider.VLLM: ("http://localhost:8000/v1", "Qwen/Qwen2.5-7B-Instruct"),
 }
+# Servers that usually run on the candidate's own computer, where a small model on a CPU writes a few tokens a
+# second: their replies are streamed unless `stream` says otherwise (a custom URL on this computer counts too).
+LOCAL_PROVIDERS = frozenset({LlmProvider.OLLAMA, LlmProvider.LM_STUDIO, LlmProvider.LLAMA_CPP, LlmProvider.VLLM})
 
 
 class LlmSettings(_Section):
     provider: LlmProvider = LlmProvider.OFFLINE
     base_url: str = ""
     model: str = ""
-    timeout_s: float = Field(default=60.0, gt=0, le=600)
+    timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=600,
+        description="How long the server may stay silent: a whole reply's total time, or the longest pause in a "
+        "streamed one (a server that stops sending has hung).",
+    )
+    stream: bool | None = Field(
+        default=None,
+        description="Stream replies, showing each criterion as it arrives. Unset: yes for a server on this computer.",
+    )
+    stream_timeout_s: float = Field(
+        default=300.0,
+        gt=0,
+        le=1800,
+        description="How long one streamed reply may take in all; a small model on a laptop CPU needs 2-3 minutes.",
+    )
     max_retries: int = Field(default=2, ge=0, le=10)
     temperature: float = Field(default=0.0, ge=0, le=2)
     max_tokens: int | None = Field(

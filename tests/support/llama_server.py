@@ -46,8 +46,9 @@ def _free_port() -> int:
 
 
 class LlamaServer:
-    def __init__(self, log_path: Path, n_ctx: int = 4096) -> None:
-        gguf = smollm2_gguf()
+    def __init__(self, log_path: Path, n_ctx: int = 4096, gguf: Path | None = None) -> None:
+        """`gguf` serves another model than SmolLM2 (benches measure larger ones)."""
+        gguf = gguf or smollm2_gguf()
         if gguf is None:
             raise RuntimeError(missing_parts())
         self.gguf = gguf

@@ -72,6 +72,7 @@ class Reply:
     chunk_chars: int = 17
     stream_cut_after: int | None = None  # stop a stream after this many content chunks, without [DONE]
     stream_error_after: int | None = None  # send an error event after this many content chunks
+    stream_stall_after: int | None = None  # fall silent after this many content chunks, keeping the connection
     trickle_every_s: float | None = None
 
 
@@ -285,9 +286,15 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.stream_error_after is not None:
             error = {"error": {"message": "the model crashed", "type": "server_error"}}
             events = [*events[: 1 + reply.stream_error_after], error]
+        stalled = reply.stream_stall_after is not None
+        if stalled:
+            events = events[: 1 + (reply.stream_stall_after or 0)]
         for event in events:
             self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
             self.wfile.flush()
+        if stalled:  # a hung server: the connection stays open and nothing more comes until the server closes
+            self.server.owner._closing.wait()
+            return
         if reply.stream_cut_after is None:
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()

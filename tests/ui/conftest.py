@@ -132,8 +132,8 @@ def use_stub_llm(context: AppContext, server: OpenAIStubServer) -> None:
 
 
 def rubric_reply(window: MainWindow, *, score: int = 4, quote_words: int = 8) -> Callable[[RecordedRequest], Reply]:
-    """A scoring reply for whatever question is on screen: the first criterion quotes the start of the answer, the
-    others cite its first sentence, so every score is backed."""
+    """A scoring reply for whatever question is on screen: every criterion cites the answer's first sentence (so
+    no score is capped by the evidence rule), and the first also quotes the start of the answer."""
 
     def respond(request: RecordedRequest) -> Reply:
         controller = window.practice.controller
@@ -141,9 +141,8 @@ def rubric_reply(window: MainWindow, *, score: int = 4, quote_words: int = 8) ->
         ids = [c.id for c in controller.turn.competency.rubric.criteria]
         words = controller.live_text.split()[:quote_words]
         quotes = {ids[0]: [" ".join(words)]} if words else {}
-        cited = {i: [1] for i in ids[1:]} if words else {}  # the other criteria cite the answer's first sentence
         star = {"situation": True, "task": True, "action": True, "result": False}
-        return json_reply(score_payload(ids, score, quotes, sentences=cited, star=star))
+        return json_reply(score_payload(ids, score, quotes, sentences={cid: [1] for cid in ids}, star=star))
 
     return respond
 

@@ -89,16 +89,19 @@ def test_closing_the_window_cancels_a_scoring_call_that_hangs(
     controller = window.practice.controller
     assert controller is not None
     assert stub_llm.wait_for_requests(1, timeout_s=15)
+    session_id = controller.session_id  # a typed answer's row is made by the scoring job: found by its session
     database = window.context.data_paths.database
 
     window.close()  # shutdown waits for background work, so the worker must have ended by now
 
     assert window.workers.active_count() == 0
-    with Database.open(database) as db:
-        # The answer is stored by the scoring job, so the session's one attempt is read from the file.
-        (row,) = db.conn.execute("SELECT id FROM attempts").fetchall()
-        attempt = AttemptRepository(db).get(int(row[0]))
+    db = Database.open(database)
+    try:
+        (attempt,) = AttemptRepository(db).list_for_session(session_id or 0)
+    finally:
+        db.close()
     assert attempt.status is AttemptStatus.TRANSCRIBED  # cancelled, not failed: it can be scored later
+    assert attempt.transcript is not None and attempt.transcript.text == ANSWER
 
 
 @pytest.fixture

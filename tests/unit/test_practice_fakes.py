@@ -25,6 +25,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.paths import DataPaths
 from tpm_coach.practice import PracticeController, PracticeServices
 from tpm_coach.practice.events import Event
+from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.practice.wiring import build_services
 from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
@@ -199,12 +200,13 @@ def make_harness(
     thinking_seconds: int = 0,
     score_failures: list[Exception] | None = None,
     scorers: Callable[[ScorerChoice], Scorer] | None = None,
+    llm: LlmSettings | None = None,
 ) -> Harness:
     data_paths = DataPaths(tmp_path / "data").ensure()
     db = Database.open(data_paths.database)
     attempts, sessions = AttemptRepository(db), SessionRepository(db)
     library = BankLibrary(data_paths.banks)
-    settings = Settings(llm=LlmSettings())  # the offline scorer: real, no network
+    settings = Settings(llm=llm or LlmSettings())  # by default the offline scorer: real, no network
     real = build_services(lambda: settings, data_paths, SpeechModel(lambda: settings.transcription), scorers=scorers)
     mic = Microphone()
     failures = list(score_failures or [])
@@ -230,7 +232,7 @@ def make_harness(
         mic.live.append(live)
         return live
 
-    def score_attempt(attempt_id: int, scorer: ScorerChoice) -> Any:
+    def score_attempt(attempt_id: int, scorer: ScorerChoice, call: ScoringCall | None = None) -> Any:
         scores.append(scorer)
         if failures:
             error = failures.pop(0)
@@ -240,7 +242,7 @@ def make_harness(
             finally:
                 with_db.close()
             raise error
-        return real.score_attempt(attempt_id, scorer)
+        return real.score_attempt(attempt_id, scorer, call)
 
     services = PracticeServices(
         check_microphone=check_microphone,

@@ -21,10 +21,10 @@ from tests.conftest import REPO_ROOT
 from tests.support import scoring_fixtures
 from tests.support.openai_server import OpenAIStubServer, Reply, error_reply, score_payload
 from tests.support.scoring_fixtures import RecordingSleep
+from tpm_coach.call_guard import Cancellation
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.domain import Competency, Question
 from tpm_coach.errors import ScoringCancelledError, ScoringError
-from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.scoring.llm import LlmScorer, connect_scorer
 
 TRANSCRIPT = (
@@ -50,7 +50,16 @@ def scorers() -> Iterator[Callable[..., LlmScorer]]:
     made: list[LlmScorer] = []
 
     def make(base_url: str, *, cancellation: Cancellation | None = None, **options: object) -> LlmScorer:
-        settings = LlmSettings(provider=LlmProvider.CUSTOM, base_url=base_url, model="m", timeout_s=2, max_retries=0)
+        # Whole replies unless a test asks for a stream; a streamed one may take 2 s in all, like a whole one.
+        settings = LlmSettings(
+            provider=LlmProvider.CUSTOM,
+            base_url=base_url,
+            model="m",
+            timeout_s=2,
+            stream=False,
+            stream_timeout_s=2,
+            max_retries=0,
+        )
         scorer = connect_scorer(settings, None, cancellation=cancellation, **options)
         made.append(scorer)
         return scorer
@@ -114,7 +123,7 @@ def test_cancel_ends_a_call_to_a_silent_server(
     stream: bool,
 ) -> None:
     server.default = Reply(content="{}", delay_s=TRICKLE_S)  # accepts the request, then says nothing
-    scorer = scorers(server.base_url, timeout_s=TRICKLE_S, stream=stream)
+    scorer = scorers(server.base_url, timeout_s=TRICKLE_S, stream=stream, idle_timeout_s=None)
     thread, outcome = score_in_thread(scorer, question, competency)
     assert server.wait_for_requests(1)
     scorer.cancel()
@@ -168,6 +177,7 @@ def test_the_command_line_ends_at_the_deadline(server: OpenAIStubServer, compete
         "OPENAI_BASE_URL": server.base_url,
         "TPM_COACH_LLM_MODEL": "m",
         "TPM_COACH_LLM_TIMEOUT_S": "3",
+        "TPM_COACH_LLM_STREAM_TIMEOUT_S": "3",  # a server on this computer: its reply is streamed
         "TPM_COACH_LLM_MAX_RETRIES": "0",
     }
     strong = REPO_ROOT / "tests" / "data" / "transcripts" / "tech-001-strong.txt"

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.openai_server import OpenAIStubServer, RecordedRequest, Reply, error_reply, json_reply, score_payload
 from tpm_coach.banks import load_bank
+from tpm_coach.call_guard import Cancellation
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.domain import (
     AttemptStatus,
@@ -23,7 +24,6 @@ from tpm_coach.domain import (
 from tpm_coach.errors import EmptyAnswerError, ScoringCancelledError, ScoringError, ScoringSupersededError
 from tpm_coach.paths import default_bank_path
 from tpm_coach.scoring import OfflineScorer, Scorer, ScorerChoice, ScoringService, scorer_factory
-from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.scoring.llm import LlmScorer, build_openai_client
 from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 

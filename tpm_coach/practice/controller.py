@@ -17,7 +17,7 @@ from pathlib import Path
 from tpm_coach.banks import BankLibrary
 from tpm_coach.config import PracticeSettings
 from tpm_coach.domain import AttemptRecord, Transcript
-from tpm_coach.errors import KnownError
+from tpm_coach.errors import KnownError, ScoringCancelledError
 from tpm_coach.practice import jobs
 from tpm_coach.practice.events import (
     Action,
@@ -25,6 +25,7 @@ from tpm_coach.practice.events import (
     LiveTextChanged,
     PracticeSnapshot,
     Problem,
+    ScoringProgressed,
     SessionStarted,
     microphone_problem,
     scoring_problem,
@@ -33,9 +34,11 @@ from tpm_coach.practice.machine import PhaseMachine
 from tpm_coach.practice.phase import ANSWERABLE, SETTLED, Phase
 from tpm_coach.practice.plan import SessionOptions, SessionPlan, build_plan
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, RecordingResultLike, TaskRunner
+from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.practice.summary import SessionReport
 from tpm_coach.practice.turn import Turn, TurnKind, follow_up_question, next_follow_up
 from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.scoring.partial import ScoringProgress
 from tpm_coach.storage import SessionRepository
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,7 @@ class PracticeController(PhaseMachine):
         self._audio_path: Path | None = None  # the current spoken answer's WAV file
         self._transcript: Transcript | None = None  # heard or typed, and not yet known to be stored
         self._comparable: tuple[AttemptRecord, ...] = ()  # read with `record`
+        self._scoring: ScoringCall | None = None  # the scoring under way, which Cancel stops
         self._closing = threading.Event()
 
     # -- what the view reads -----------------------------------------------------------------------
@@ -292,28 +296,49 @@ class PracticeController(PhaseMachine):
         services, session_id, turn = self.services, self.session_id, self.turn
         attempt_id, transcript = self.attempt_id, self._transcript
         token = self._next_token()
+
+        def progressed(progress: ScoringProgress) -> None:  # the scoring thread
+            self.runner.post(lambda: self._guarded(token, self._progressed)(progress))
+
+        call = self._scoring = ScoringCall(progressed)
         self._set_phase(Phase.SCORING)
 
         def job() -> jobs.ScoredAnswer:
             if attempt_id is None:  # a typed answer: its row is made with its transcript
                 assert transcript is not None
-                return jobs.score_typed(services, session_id, turn, transcript, scorer)
-            return jobs.score_answer(services, session_id, attempt_id, scorer, transcript)
+                return jobs.score_typed(services, session_id, turn, transcript, scorer, call=call)
+            return jobs.score_answer(services, session_id, attempt_id, scorer, transcript, call=call)
 
         def scored(outcome: jobs.ScoredAnswer) -> None:
+            self._scoring = None
             self._transcript = None
             self.record = outcome.stored.record
             self.attempt_id = self.record.id
             self._comparable = outcome.stored.comparable
             if outcome.error is None:
                 self._set_phase(Phase.FEEDBACK)
+            elif isinstance(outcome.error, ScoringCancelledError) and call.cancelled:
+                # The candidate asked for it, so it is no message; the page offers scoring again.
+                self.problem = scoring_problem(outcome.error, scorer)
+                self._set_phase(Phase.SCORING_FAILED)
             else:
                 self._fail(Phase.SCORING_FAILED, scoring_problem(outcome.error, scorer))
 
         def failed(exc: Exception) -> None:  # the answer could not be stored or read back
+            self._scoring = None
             self._fail(Phase.SCORING_FAILED, scoring_problem(exc, scorer))
 
         self.runner.submit(job, self._guarded(token, scored), self._guarded(token, failed))
+
+    def _progressed(self, progress: ScoringProgress) -> None:
+        if self.phase is Phase.SCORING:
+            self._emit(ScoringProgressed(progress))
+
+    def cancel_scoring(self) -> None:
+        """Stop judging the answer: the call ends within moments, nothing is stored, and the answer (saved with
+        its transcript) can be scored again or offline from the failure phase that follows."""
+        if self.phase is Phase.SCORING and self._scoring is not None:
+            self._scoring.cancel()
 
     def retry(self) -> None:
         """Retry the step that failed: transcription from the saved audio, or scoring the saved transcript."""
@@ -383,6 +408,9 @@ class PracticeController(PhaseMachine):
         """
         self._closing.set()
         self._next_token()
+        if self._scoring is not None:
+            self._scoring.cancel()
+            self._scoring = None
         recording = self._recording if self.phase is Phase.RECORDING else None
         live = self._live if self.phase is not Phase.STARTING else None
         self._recording = self._live = None

@@ -1,5 +1,5 @@
 """What the practice controller tells its view: phase changes with a snapshot to render, the live transcript,
-problems with actions."""
+the judge's progress, problems with actions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tpm_coach.practice.phase import Phase
 from tpm_coach.practice.summary import SessionReport
 from tpm_coach.practice.turn import Turn
 from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.scoring.partial import ScoringProgress
 from tpm_coach.storage import AttemptRecord
 
 
@@ -107,6 +108,13 @@ class LiveTextChanged:
 
 
 @dataclass(frozen=True)
+class ScoringProgressed:
+    """How far the judge's streamed reply is: its criteria are provisional until the whole reply is validated."""
+
+    progress: ScoringProgress
+
+
+@dataclass(frozen=True)
 class ProblemRaised:
     problem: Problem
 
@@ -117,4 +125,4 @@ class SessionStarted:
     note: str = field(default="")
 
 
-Event = PhaseChanged | LiveTextChanged | ProblemRaised | SessionStarted
+Event = PhaseChanged | LiveTextChanged | ScoringProgressed | ProblemRaised | SessionStarted

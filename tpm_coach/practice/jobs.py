@@ -14,6 +14,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.practice.answers import StoredAnswer
 from tpm_coach.practice.delivery import measure_delivery
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, RecordingResultLike
+from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.practice.summary import SessionReport, build_report
 from tpm_coach.practice.turn import Turn
 from tpm_coach.scoring.base import ScorerChoice
@@ -97,17 +98,19 @@ def score_answer(
     attempt_id: int,
     scorer: ScorerChoice,
     transcript: Transcript | None = None,
+    *,
+    call: ScoringCall | None = None,
 ) -> ScoredAnswer:
     """Store `transcript` (when it is new) with its delivery metrics, score, and read the answer back once.
 
-    A scoring failure is returned rather than raised, with the answer as the failure left it.
+    A scoring failure (a cancelled scoring too) is returned rather than raised, with the answer as it left it.
     """
     if transcript is not None:
         metrics = measure_delivery(services.delivery_metrics, transcript)
         services.answers.save_transcript(attempt_id, transcript, metrics)
     error: Exception | None = None
     try:
-        services.score_attempt(attempt_id, scorer)
+        services.score_attempt(attempt_id, scorer, call=call)
     except Exception as exc:
         if not isinstance(exc, KnownError):
             log.exception("scoring answer %s failed", attempt_id)
@@ -116,10 +119,16 @@ def score_answer(
 
 
 def score_typed(
-    services: PracticeServices, session_id: int, turn: Turn, transcript: Transcript, scorer: ScorerChoice
+    services: PracticeServices,
+    session_id: int,
+    turn: Turn,
+    transcript: Transcript,
+    scorer: ScorerChoice,
+    *,
+    call: ScoringCall | None = None,
 ) -> ScoredAnswer:
     attempt_id = services.answers.open_typed(session_id, turn)
-    return score_answer(services, session_id, attempt_id, scorer, transcript)
+    return score_answer(services, session_id, attempt_id, scorer, transcript, call=call)
 
 
 def summarise(services: PracticeServices, session_id: int) -> SessionEnd:

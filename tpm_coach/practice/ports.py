@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar
 from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
 from tpm_coach.practice.answers import AnswerStore
+from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.scoring.base import ScorerChoice
 
 T = TypeVar("T")
@@ -87,6 +88,13 @@ class TaskRunner(Protocol):
     def post(self, fn: Callable[[], None]) -> None: ...
 
 
+class ScoreAttempt(Protocol):
+    """Scores a stored answer and stores the outcome (ScoringService.score_attempt); `call` follows the judge's
+    progress and can cancel it."""
+
+    def __call__(self, attempt_id: int, scorer: ScorerChoice, call: ScoringCall | None = None) -> ScoreResult: ...
+
+
 @dataclass(frozen=True)
 class PracticeServices:
     """The blocking services a session uses; the controller calls every one of them on a worker thread."""
@@ -96,6 +104,6 @@ class PracticeServices:
     new_live_transcriber: Callable[[Callable[[Transcript], None]], LiveTranscriber]
     transcribe_file: Callable[[Path], Transcript]
     delivery_metrics: Callable[[Transcript], DeliveryMetrics]
-    score_attempt: Callable[[int, ScorerChoice], ScoreResult]
+    score_attempt: ScoreAttempt
     load_history: Callable[[], list[AttemptRecord]]  # scored attempts, oldest first
     answers: AnswerStore

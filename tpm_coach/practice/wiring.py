@@ -17,11 +17,12 @@ from tpm_coach.errors import KnownError
 from tpm_coach.paths import DataPaths
 from tpm_coach.practice.answers import AnswerStore, attempts_for_worker
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
+from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.transcription.speech_model import SpeechModel
 
 if TYPE_CHECKING:
-    from tpm_coach.scoring.call_guard import Cancellation
+    from tpm_coach.call_guard import Cancellation
 
 __all__ = ["attempts_for_worker", "build_services"]
 
@@ -90,11 +91,16 @@ def build_services(
 
         return compute_delivery_metrics(transcript)
 
-    def score_attempt(attempt_id: int, scorer: ScorerChoice) -> ScoreResult:
+    def score_attempt(attempt_id: int, scorer: ScorerChoice, call: ScoringCall | None = None) -> ScoreResult:
         from tpm_coach.scoring import ScoringService, scorer_factory
 
         with attempts_for_worker(db_path) as attempts:
-            factory = scorers or scorer_factory(lambda: settings().llm, cancellation=cancellation)
+            on_progress = call.report if call is not None else None
+            factory = scorers or scorer_factory(
+                lambda: settings().llm, cancellation=cancellation, on_progress=on_progress
+            )
+            if call is not None:
+                factory = call.watching(factory)
             return ScoringService(attempts, factory).score_attempt(attempt_id, scorer=scorer)
 
     def load_history() -> list[AttemptRecord]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tpm_coach.call_guard import Cancellation
 from tpm_coach.config import LlmSettings
 from tpm_coach.errors import ScoringError
 from tpm_coach.scoring.base import Scorer, ScorerChoice
-from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.scoring.offline import OfflineScorer
+from tpm_coach.scoring.partial import ProgressCallback
 
 
 def resolve_choice(choice: str, settings: LlmSettings) -> str:
@@ -21,9 +22,15 @@ def resolve_choice(choice: str, settings: LlmSettings) -> str:
 
 
 def build_scorer(
-    choice: str, settings: LlmSettings, api_key: str | None = None, *, cancellation: Cancellation | None = None
+    choice: str,
+    settings: LlmSettings,
+    api_key: str | None = None,
+    *,
+    cancellation: Cancellation | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> Scorer:
-    """The scorer `choice` names; an LLM scorer's calls stop when `cancellation` is cancelled."""
+    """The scorer `choice` names; an LLM scorer's calls stop when `cancellation` is cancelled, and a streaming
+    one tells `on_progress` how far its reply is (from the scoring thread)."""
     kind = resolve_choice(choice, settings)
     if kind == "offline":
         return OfflineScorer()
@@ -36,7 +43,8 @@ def build_scorer(
             "No LLM is configured, so this answer cannot be scored with an LLM",
             "choose a provider in Settings > LLM (or set TPM_COACH_LLM_PROVIDER), or use the offline scorer",
         )
-    return connect_scorer(settings, api_key if api_key is not None else get_api_key(), cancellation=cancellation)
+    key = api_key if api_key is not None else get_api_key()
+    return connect_scorer(settings, key, cancellation=cancellation, on_progress=on_progress)
 
 
 def scorer_factory(
@@ -44,13 +52,15 @@ def scorer_factory(
     api_key: str | None = None,
     *,
     cancellation: Cancellation | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> Callable[[ScorerChoice], Scorer]:
     """A factory for ScoringService. Pass a callable returning the current LLM settings and each scoring
     request uses the settings as they are then, so a change in Settings applies to the next answer.
-    `cancellation` stops every LLM call the factory's scorers make (the app calls it when closing)."""
+    `cancellation` stops every LLM call the factory's scorers make (the app calls it when closing);
+    `on_progress` hears how far a streamed reply is."""
 
     def build(choice: ScorerChoice) -> Scorer:
         current = settings() if callable(settings) else settings
-        return build_scorer(choice, current, api_key, cancellation=cancellation)
+        return build_scorer(choice, current, api_key, cancellation=cancellation, on_progress=on_progress)
 
     return build

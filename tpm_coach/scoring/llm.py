@@ -2,7 +2,8 @@
 
 Chat Completions with a strict JSON-schema response format (JSON mode plus validation where a server has
 no schemas), our own retries (so 429 retry-after is respected and counted), one repair retry for an
-unusable reply, and quotes checked against the answer before anything is returned.
+unusable reply, and quotes checked against the answer before anything is returned. Replies from a local
+server are streamed, so each criterion can be shown as it arrives and a server that stops sending is noticed.
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import openai
 
-from tpm_coach.config import LlmSettings
+from tpm_coach.call_guard import CallCancelled, CallGuard, CallTimedOut, Cancellation
+from tpm_coach.config import LOCAL_PROVIDERS, LlmProvider, LlmSettings
 from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
 from tpm_coach.errors import ScoringCancelledError, ScoringError
 from tpm_coach.openai_errors import Endpoint, explain
-from tpm_coach.plain_http import check_key_transport
-from tpm_coach.scoring.call_guard import CallCancelled, CallGuard, CallTimedOut, Cancellation
+from tpm_coach.plain_http import check_key_transport, is_loopback
 from tpm_coach.scoring.overall import overall_score
+from tpm_coach.scoring.partial import ProgressCallback, StreamProgress
 from tpm_coach.scoring.prompts import build_repair_message, build_scoring_prompt, is_behavioral
 from tpm_coach.scoring.reply import (
     InvalidReply,
@@ -64,20 +67,46 @@ def build_openai_client(settings: LlmSettings, api_key: str | None, *, guard: Ca
     )
 
 
+def runs_locally(settings: LlmSettings) -> bool:
+    """A server on this computer: a local provider's, or a custom URL on the loopback address."""
+    if settings.provider in LOCAL_PROVIDERS:
+        return True
+    host = urlsplit(settings.resolved_base_url()).hostname or ""
+    return settings.provider is LlmProvider.CUSTOM and is_loopback(host)
+
+
+def streams(settings: LlmSettings) -> bool:
+    return settings.stream if settings.stream is not None else runs_locally(settings)
+
+
 def connect_scorer(
-    settings: LlmSettings, api_key: str | None, *, cancellation: Cancellation | None = None, **options: Any
+    settings: LlmSettings,
+    api_key: str | None,
+    *,
+    cancellation: Cancellation | None = None,
+    on_progress: ProgressCallback | None = None,
+    **options: Any,
 ) -> LlmScorer:
     """An LlmScorer with its own client for the configured server, whose calls `cancellation` can stop.
 
-    `options` override LlmScorer's keyword arguments taken from the settings.
+    A streamed reply may take `stream_timeout_s` in all and pause at most `timeout_s`; a whole one may take
+    `timeout_s`. `options` override LlmScorer's keyword arguments taken from the settings.
     """
     guard = CallGuard(cancellation)
     client = build_openai_client(settings, api_key, guard=guard)
+    stream = bool(options.pop("stream", streams(settings)))
+    limits: dict[str, Any] = (
+        {"timeout_s": settings.stream_timeout_s, "idle_timeout_s": settings.timeout_s}
+        if stream
+        else {"timeout_s": settings.timeout_s}
+    )
     chosen: dict[str, Any] = {
-        "timeout_s": settings.timeout_s,
+        **limits,
+        "stream": stream,
         "max_retries": settings.max_retries,
         "temperature": settings.temperature,
         "max_tokens": settings.max_tokens,
+        "on_progress": on_progress,
         **options,
     }
     return LlmScorer(client, settings.resolved_model(), guard=guard, owns_client=True, **chosen)
@@ -95,6 +124,14 @@ class _MalformedBody(Exception):
     """The HTTP body was not valid JSON (the client raises json.JSONDecodeError for it)."""
 
 
+class _Stalled(Exception):
+    """A streamed reply sent nothing for `seconds`: the server has hung, or died without closing the connection."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"nothing received for {seconds:g} s")
+        self.seconds = seconds
+
+
 class LlmScorer:
     """Scores one answer per call; thread-compatible but not meant to be shared across threads.
 
@@ -103,6 +140,10 @@ class LlmScorer:
     longest pause between retries). The limits and `cancel()` can end a blocked request only when the
     client was built with the same `guard` (build_openai_client, or simply connect_scorer); otherwise a
     request ends at the client's per-read timeout.
+
+    With `stream`, the reply arrives in pieces: `on_progress` hears after each one how many have arrived and
+    which criteria are complete (provisional: the whole reply is still validated), and a reply that sends
+    nothing for `idle_timeout_s` ends scoring at once, without a retry, since the server has stopped.
     """
 
     kind = "llm"
@@ -117,6 +158,8 @@ class LlmScorer:
         temperature: float = 0.0,
         max_tokens: int | None = None,
         stream: bool = False,
+        idle_timeout_s: float | None = None,
+        on_progress: ProgressCallback | None = None,
         max_retry_after_s: float = 30.0,
         reply_limits: ReplyLimits | None = None,
         owns_client: bool = False,
@@ -134,6 +177,8 @@ class LlmScorer:
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.stream = stream
+        self.idle_timeout_s = idle_timeout_s
+        self.on_progress = on_progress
         self.max_retry_after_s = max_retry_after_s
         self.reply_limits = reply_limits
         self._owns_client = owns_client
@@ -175,12 +220,13 @@ class LlmScorer:
         versions = [prompt.version]
         tokens: list[int | None] = [None, None]
         notes: list[str] = []
+        progress = StreamProgress(competency, self.on_progress) if self.stream and self.on_progress else None
         started = self._clock()
         ends_at = started + self.deadline_s
         repaired = False
         while True:
             try:
-                completion = self._complete(messages, schema, notes, ends_at)
+                completion = self._complete(messages, schema, notes, ends_at, progress)
             except _MalformedBody as exc:
                 if repaired:
                     raise ScoringError(
@@ -223,7 +269,12 @@ class LlmScorer:
 
     # -- one completion, with transport retries and the JSON-mode fallback ----------------------
     def _complete(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str], ends_at: float
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        notes: list[str],
+        ends_at: float,
+        progress: StreamProgress | None,
     ) -> _Completion:
         failures = 0
         error: Exception
@@ -233,9 +284,11 @@ class LlmScorer:
                 raise self._out_of_time(failures)
             seconds = min(self.timeout_s, remaining)
             try:
-                return self._request(messages, schema, notes, seconds)
+                return self._request(messages, schema, notes, seconds, progress)
             except json.JSONDecodeError as exc:
                 raise _MalformedBody() from exc
+            except _Stalled as exc:
+                raise self._stalled(exc.seconds) from exc
             except (CallTimedOut, openai.APITimeoutError) as exc:
                 if seconds < self.timeout_s:  # what ran out was the whole scoring's time, not this request's
                     raise self._out_of_time(failures + 1) from exc
@@ -259,13 +312,25 @@ class LlmScorer:
             self.guard.check()
 
     def _request(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], notes: list[str], seconds: float
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        notes: list[str],
+        seconds: float,
+        progress: StreamProgress | None,
     ) -> _Completion:
         level = self.format_level
+        # The client's timeout bounds each read, so for a stream it is the longest pause allowed; the guard
+        # bounds the whole request. A pause limit at or beyond that would only race the guard.
+        idle = self.idle_timeout_s if self.stream and self.idle_timeout_s and self.idle_timeout_s < seconds else None
         while True:
             try:
                 with self.guard.call(seconds):
-                    completion = self._send(messages, _response_format(level, schema), seconds)
+                    completion = self._send(messages, _response_format(level, schema), seconds, idle, progress)
+            except openai.APITimeoutError as exc:
+                if idle is not None:  # the guard did not cut the call, so a read waited `idle` seconds
+                    raise _Stalled(idle) from exc
+                raise
             except openai.APIStatusError as exc:
                 if level < JSON_MODE and _rejects_format(exc):
                     level += 1
@@ -278,11 +343,19 @@ class LlmScorer:
                 notes.append(note)
             return completion
 
-    def _send(self, messages: list[dict[str, str]], response_format: dict[str, Any], seconds: float) -> _Completion:
+    def _send(
+        self,
+        messages: list[dict[str, str]],
+        response_format: dict[str, Any],
+        seconds: float,
+        idle: float | None,
+        progress: StreamProgress | None,
+    ) -> _Completion:
         # The wire format is plain dicts; the client's TypedDict overloads cannot see that, hence the casts.
         max_tokens = self.max_tokens if self.max_tokens is not None else openai.omit
         if self.stream:
-            return self._send_streaming(messages, response_format, max_tokens, seconds)
+            timeout = openai.Timeout(idle) if idle is not None else seconds
+            return self._send_streaming(messages, response_format, max_tokens, timeout, progress)
         response = self.client.chat.completions.create(
             model=self.model,
             messages=cast(Any, messages),
@@ -301,18 +374,21 @@ class LlmScorer:
         messages: list[dict[str, str]],
         response_format: dict[str, Any],
         max_tokens: int | openai.Omit,
-        seconds: float,
+        timeout: float | openai.Timeout,
+        progress: StreamProgress | None,
     ) -> _Completion:
         parts: list[str] = []
         finish: str | None = None
         usage: tuple[int | None, int | None] = (None, None)
+        if progress is not None:
+            progress.restart()
         with self.client.chat.completions.create(
             model=self.model,
             messages=cast(Any, messages),
             response_format=cast(Any, response_format),
             temperature=self.temperature,
             max_tokens=max_tokens,
-            timeout=seconds,
+            timeout=timeout,
             stream=True,
             stream_options={"include_usage": True},
         ) as chunks:
@@ -322,6 +398,8 @@ class LlmScorer:
                 for choice in chunk.choices:
                     if choice.delta.content:
                         parts.append(choice.delta.content)
+                        if progress is not None:
+                            progress.add(choice.delta.content)
                     finish = choice.finish_reason or finish
         return _Completion("".join(parts), finish, *usage)
 
@@ -334,6 +412,14 @@ class LlmScorer:
             error, endpoint, attempts=attempts, timeout_s=limit, secrets=() if key == LOCAL_API_KEY else (key,)
         )
         return ScoringError(message, f"{hint}; {_SAVED_HINT}" if hint else _SAVED_HINT)
+
+    def _stalled(self, seconds: float) -> ScoringError:
+        return ScoringError(
+            f"The LLM server at {self.base_url} sent nothing for {seconds:g} s while writing its reply, "
+            "so scoring was stopped",
+            "check that the server is still running and has memory to spare; if it only needs longer before it "
+            f"starts to answer, raise the timeout (Settings > LLM); {_SAVED_HINT}",
+        )
 
     def _out_of_time(self, attempts: int) -> ScoringError:
         tries = f"{attempts} attempt{'s' if attempts != 1 else ''}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tpm_coach.call_guard import Cancellation
 from tpm_coach.context import AppContext
 from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.wiring import build_services
-from tpm_coach.scoring.call_guard import Cancellation
 from tpm_coach.transcription.speech_model import SpeechModel
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool

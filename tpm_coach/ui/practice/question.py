@@ -1,5 +1,5 @@
 """The answering page: the question, an optional countdown, recording with a live meter and transcript,
-typing instead, and the progress of transcription and scoring."""
+typing instead, and the progress of transcription and scoring (the judge's provisional scores, Cancel)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from tpm_coach.display_text import display_safe
 from tpm_coach.practice import Phase
 from tpm_coach.practice.events import LiveReadings, PracticeSnapshot
 from tpm_coach.practice.turn import TurnKind
+from tpm_coach.scoring.partial import ScoringProgress
+from tpm_coach.ui.practice.judging import JudgingPanel
 from tpm_coach.ui.style import button, card, format_duration, icon, label, repolish
 from tpm_coach.ui.widgets.level_meter import LevelMeter
 
 _BUSY_TEXT = {
     Phase.STARTING: "Opening the microphone…",
     Phase.TRANSCRIBING: "Finishing the transcript…",
-    Phase.SCORING: "Scoring your answer against the rubric…",
+    Phase.SCORING: "Your answer is saved. Scores below are provisional until the judge has finished.",
 }
 
 
@@ -29,6 +31,7 @@ class QuestionPage(QWidget):
     retry_clicked = Signal()
     offline_clicked = Signal()
     read_aloud_clicked = Signal()
+    cancel_scoring_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +46,9 @@ class QuestionPage(QWidget):
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName("Working")
         answer.addWidget(self.busy)
+        self.judging = JudgingPanel(answer_card)
+        self.judging.cancel_clicked.connect(self.cancel_scoring_clicked)
+        answer.addWidget(self.judging)
         self.live = QPlainTextEdit(answer_card)
         self.live.setObjectName("LiveTranscript")
         self.live.setReadOnly(True)
@@ -201,6 +207,9 @@ class QuestionPage(QWidget):
         self.record.setIcon(icon("stop" if recording else "record", "#ffffff"))
         self.meter.setVisible((recording or answerable or phase is Phase.STARTING) and not typing)
         self.busy.setVisible(phase in _BUSY_TEXT)
+        self.judging.setVisible(phase is Phase.SCORING)
+        if phase is Phase.SCORING:
+            self.judging.start(snapshot.turn.competency if snapshot.turn is not None else None)
         self.type_instead.setVisible(answerable)
         if not answerable and self.typed_box.isVisible():
             self.show_typing(False)
@@ -244,6 +253,9 @@ class QuestionPage(QWidget):
             repolish(self.clock)
         if snapshot.phase is Phase.RECORDING:
             self.meter.set_level(readings.level)
+
+    def show_scoring_progress(self, progress: ScoringProgress) -> None:
+        self.judging.show_progress(progress)
 
     def set_live_text(self, text: str) -> None:
         self.live.setPlainText(display_safe(text))

@@ -18,7 +18,7 @@ from tpm_coach.practice import (
     ProblemRaised,
     SessionOptions,
 )
-from tpm_coach.practice.events import Event, PracticeSnapshot, Problem, SessionStarted
+from tpm_coach.practice.events import Event, PracticeSnapshot, Problem, ScoringProgressed, SessionStarted
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
 from tpm_coach.ui.messages import Message
@@ -95,6 +95,7 @@ class PracticeView(QWidget):
         q.retry_clicked.connect(lambda: self._call(lambda c: c.retry()))
         q.offline_clicked.connect(lambda: self._call(lambda c: c.score_offline()))
         q.read_aloud_clicked.connect(self._read_aloud)
+        q.cancel_scoring_clicked.connect(lambda: self._call(lambda c: c.cancel_scoring()))
         f = self.feedback
         f.follow_up_clicked.connect(lambda: self._call(lambda c: c.answer_follow_up()))
         f.retry_clicked.connect(lambda: self._call(lambda c: c.retry_question()))
@@ -170,6 +171,8 @@ class PracticeView(QWidget):
             self._phase_changed(controller, event)
         elif isinstance(event, LiveTextChanged):
             self.question.set_live_text(event.text)
+        elif isinstance(event, ScoringProgressed):
+            self.question.show_scoring_progress(event.progress)
         elif isinstance(event, ProblemRaised):
             self._post_problem(event.problem)
         elif isinstance(event, SessionStarted) and event.note:
