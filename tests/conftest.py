@@ -9,9 +9,11 @@ from pathlib import Path
 import keyring
 import pytest
 
+from tests import support
 from tests.support.memory_keyring import MemoryKeyring
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# Older test modules import the root from here; tests/support owns it so support code need not import conftest.
+REPO_ROOT = support.REPO_ROOT
 
 
 @pytest.fixture(autouse=True)

@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT
 from tests.support.banks import bank, competency, large_bank_yaml, question
+from tests.support.cli import tpm
 from tpm_coach.banks import BankLibrary, load_bank
 from tpm_coach.errors import BankError, StorageError
 
 QUESTIONS = 20_000
-
-
-def tpm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=dict(os.environ),
-    )
+COMMAND_S = 300  # reading and writing 20,000 questions
 
 
 def banks_dir() -> Path:
@@ -74,12 +61,12 @@ def test_a_20000_question_bank_imports_and_loads_back(tmp_path: Path) -> None:
 def test_the_cli_validates_imports_and_lists_a_20000_question_bank(tmp_path: Path) -> None:
     source = tmp_path / "big.yaml"
     source.write_text(large_bank_yaml("big", QUESTIONS))
-    validated = tpm("bank", "validate", str(source))
+    validated = tpm("bank", "validate", str(source), timeout=COMMAND_S)
     assert validated.returncode == 0, validated.stderr
-    imported = tpm("bank", "import", str(source))
+    imported = tpm("bank", "import", str(source), timeout=COMMAND_S)
     assert imported.returncode == 0, imported.stderr
     assert f"imported big: {QUESTIONS} questions" in imported.stdout
-    listed = tpm("bank", "list", "--json")
+    listed = tpm("bank", "list", "--json", timeout=COMMAND_S)
     assert listed.returncode == 0
     assert "warning" not in listed.stderr
     row = next(r for r in json.loads(listed.stdout) if r["id"] == "big")
@@ -88,15 +75,15 @@ def test_the_cli_validates_imports_and_lists_a_20000_question_bank(tmp_path: Pat
 
 def test_a_bank_too_big_once_saved_fails_validation_and_import_alike(tmp_path: Path) -> None:
     source = aliased_bank(tmp_path / "wide.yaml")
-    validated = tpm("bank", "validate", str(source))
+    validated = tpm("bank", "validate", str(source), timeout=COMMAND_S)
     assert validated.returncode == 2
     assert "once saved" in validated.stderr and "MB" in validated.stderr
-    imported = tpm("bank", "import", str(source))
+    imported = tpm("bank", "import", str(source), timeout=COMMAND_S)
     assert imported.returncode == 2
     assert "imported" not in imported.stdout
     assert "Traceback" not in imported.stderr
     assert user_files() == []
-    listed = tpm("bank", "list")
+    listed = tpm("bank", "list", timeout=COMMAND_S)
     assert (listed.returncode, listed.stderr) == (0, "")
 
 

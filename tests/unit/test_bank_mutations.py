@@ -8,8 +8,6 @@ criterion), duplicate ids, duplicate YAML keys, and questions pointing at compet
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -20,8 +18,8 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from tests.conftest import REPO_ROOT
 from tests.support.case_counts import report_cases
+from tests.support.cli import tpm
 from tpm_coach.banks import load_bank
 from tpm_coach.domain import Bank, Competency, Criterion, Question, Rubric, ScoreScale
 from tpm_coach.errors import BankError
@@ -226,14 +224,7 @@ def test_the_command_line_reports_mutations_without_a_traceback(tmp_path: Path) 
         path = tmp_path / f"mutated-{n:03d}.yaml"
         path.write_text(mutated_text(mutation), encoding="utf-8")
         files.append(path)
-    result = subprocess.run(
-        [sys.executable, "-m", "tpm_coach", "bank", "validate", str(tmp_path)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = tpm("bank", "validate", str(tmp_path), timeout=300)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support.cli import tpm
 from tests.support.model_servers import ModelListServer, closed_port, ollama_tags, openai_models
 from tpm_coach.cli import run_cli
 
 
 def detect(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", "llm", "detect", "--timeout", "0.5", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return tpm("llm", "detect", "--timeout", "0.5", *args)
 
 
 def test_json_lists_each_server_with_provider_base_url_and_models() -> None:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
+from tests.support.cli import tpm
 from tpm_coach.banks import load_bank
 from tpm_coach.paths import default_bank_path
 from tpm_coach.scoring.eval import eval_files, load_eval_file
 
 EVAL_DIR = REPO_ROOT / "tests" / "data" / "eval"
+EVAL_S = 300  # every labelled answer, scored twice
 SKILLS = {"technical-aptitude", "planning-strategy", "business-goals", "risk-management", "communication", "leadership"}
 ADVERSARIAL = {
     "stuffing-term-list",
@@ -26,19 +26,8 @@ ADVERSARIAL = {
 }
 
 
-def tpm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_offline_scorer_meets_its_targets_on_the_labelled_set() -> None:
-    result = tpm("eval", str(EVAL_DIR), "--scorer", "offline", "--repeat", "2", "--json")
+    result = tpm("eval", str(EVAL_DIR), "--scorer", "offline", "--repeat", "2", "--json", timeout=EVAL_S)
     assert result.returncode == 0, result.stdout + result.stderr
     (report,) = json.loads(result.stdout)["reports"]
     assert report["scorer"] == "offline"
@@ -95,23 +84,23 @@ def test_eval_fails_below_the_minimum_accuracy(tmp_path: Path) -> None:
     pair["stronger"], pair["weaker"] = pair["weaker"], pair["stronger"]
     swapped.write_text(yaml.safe_dump({"pairs": data["pairs"]}))
 
-    result = tpm("eval", str(swapped))
+    result = tpm("eval", str(swapped), timeout=EVAL_S)
 
     assert result.returncode == 1
     assert "FAIL lead-001-influence-without-authority" in result.stdout
     assert "offline ordering accuracy 50% is below 95%" in result.stderr
-    assert tpm("eval", str(swapped), "--min-accuracy", "0.5").returncode == 0
+    assert tpm("eval", str(swapped), "--min-accuracy", "0.5", timeout=EVAL_S).returncode == 0
 
 
 def test_eval_file_problems_exit_2_with_the_place(tmp_path: Path) -> None:
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text("pairs:\n  - id: x\n    question: nope-1\n    stronger: a b c\n    weaker: d e f\n")
-    result = tpm("eval", str(unknown))
+    result = tpm("eval", str(unknown), timeout=EVAL_S)
     assert result.returncode == 2
     assert "unknown question 'nope-1'" in result.stderr
 
     broken = tmp_path / "broken.yaml"
     broken.write_text("pairs:\n  - id: x\n    question: tech-001\n    stronger: fine answer\n")
-    result = tpm("eval", str(broken))
+    result = tpm("eval", str(broken), timeout=EVAL_S)
     assert result.returncode == 2
     assert f"{broken}:2: pairs[0].weaker: Field required" in result.stderr

@@ -7,15 +7,13 @@ network interface.
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import tomllib
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
+from tests.support.cli import tpm
 from tests.support.openai_server import OpenAIStubServer, json_reply, score_payload
 from tpm_coach import paths
 from tpm_coach.config import LlmProvider, LlmSettings, Settings, load_settings
@@ -97,18 +95,6 @@ def this_machines_network_address() -> str:
     if is_loopback(address):
         pytest.skip("this machine has no network interface besides loopback")
     return address
-
-
-def tpm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **env},
-    )
 
 
 def test_the_command_line_refuses_then_sends_once_allowed() -> None:
