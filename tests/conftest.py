@@ -1,4 +1,7 @@
-"""Every test runs against its own data, config and log folders, and an in-memory keyring."""
+"""Every test runs against its own data, config and log folders, and an in-memory keyring.
+
+Tests that record through the private PulseAudio server share one per session (`pulse`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import pytest
 
 from tests import support
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.pulse import PulseServer, have_pulseaudio, start_pulse
 
 # Older test modules import the root from here; tests/support owns it so support code need not import conftest.
 REPO_ROOT = support.REPO_ROOT
@@ -37,3 +41,13 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
+    """The private PulseAudio server with its virtual microphone, exported to this process for the session."""
+    if not have_pulseaudio():
+        pytest.skip("needs pulseaudio and pulseaudio-utils (Debian packages)")
+    server = start_pulse(tmp_path_factory.mktemp("pulse"), export=True)
+    yield server
+    server.stop()
