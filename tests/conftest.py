@@ -1,6 +1,8 @@
 """Every test runs against its own data, config and log folders, and an in-memory keyring.
 
-Tests that record through the private PulseAudio server share one per session (`pulse`).
+Tests that record through the private PulseAudio server share one per session (`pulse`). A test that needs
+the audio or the model server is marked `audio` or `llama` (by the fixtures it uses, if its module does not
+say so), and only such a test may start one: `make fast` runs everything else, without either server.
 """
 
 from __future__ import annotations
@@ -15,9 +17,27 @@ import pytest
 from tests import support
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.pulse import PulseServer, have_pulseaudio, start_pulse
+from tests.support.server_marks import set_running_test_marks
 
 # Older test modules import the root from here; tests/support owns it so support code need not import conftest.
 REPO_ROOT = support.REPO_ROOT
+
+# Fixtures that start (or stand on) a real server, by the mark a test using them needs.
+SERVER_FIXTURES = {"audio": frozenset({"pulse", "sd", "virtual_microphone"}), "llama": frozenset({"llama"})}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for mark, fixtures in SERVER_FIXTURES.items():
+            if used & fixtures and item.get_closest_marker(mark) is None:
+                item.add_marker(mark)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures, which may start a server
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    set_running_test_marks(mark.name for mark in item.iter_markers())
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tests.support import REPO_ROOT
+from tests.support.server_marks import require_mark
 
 # Nothing reaches `vmic` before the null sink runs, ~2 s after the first client connects; seen well under this.
 WARM_UP_S = 10.0
@@ -100,6 +101,7 @@ class PulseServer:
 
 def start_pulse(folder: Path, *, export: bool = False, timeout: float = 15.0) -> PulseServer:
     """Start a private server in `folder`; with `export`, set its variables in this process's environment."""
+    require_mark("audio", "a PulseAudio server")
     folder.mkdir(parents=True, exist_ok=True)
     # Keep the daemon away from the user's own PulseAudio config, cookie and runtime folders.
     daemon_env = dict(
