@@ -278,6 +278,10 @@ class RecorderChild:
         self.process.wait(timeout=10)
 
     def close(self) -> None:
+        if self.last("stopped") is not None:
+            # It is on its way out (and may be saving coverage data): let it end rather than cut it short.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
         if self.process.poll() is None:
             self.kill()
         self._reader.join(timeout=5)
