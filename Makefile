@@ -35,9 +35,10 @@ lint: $(VENV)/.lint
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Everything: lint, then the whole suite with coverage per package.
+# Everything: lint, then the whole suite with coverage (per file, then per package; a percentage never fails it).
 test: lint $(VENV)/.test
 	$(BIN)/pytest --cov=tpm_coach --cov-report=term:skip-covered
+	$(BIN)/python scripts/coverage-by-package
 
 # The tests that need neither the audio server nor the model server.
 fast: $(VENV)/.test

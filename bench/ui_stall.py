@@ -17,11 +17,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.support.pulse import PulseServer, have_pulseaudio, start_pulse
 
 if TYPE_CHECKING:
     from tpm_coach.ui.main_window import MainWindow
@@ -38,53 +41,6 @@ ANSWERS = [
     "with data, and we launched to ten percent of users with the old flow as a fallback and agreed rollback "
     "rules. Conversion rose four percent, and we rolled out to everyone in January after the service fix.",
 ]
-
-
-class PulseMicrophone:
-    """A private PulseAudio server: null sink `vsink`, its monitor remapped to the source `vmic`."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.server = f"unix:{folder}/native"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "pulseaudio",
-                "--daemonize=no",
-                "--exit-idle-time=-1",
-                "-n",
-                "--use-pid-file=no",
-                "--disable-shm=yes",
-                f"--load=module-native-protocol-unix socket={self.folder}/native auth-anonymous=1",
-                "--load=module-null-sink sink_name=vsink rate=16000 channels=1 format=s16le",
-                "--load=module-remap-source source_name=vmic master=vsink.monitor",
-            ],
-            env={**os.environ, "HOME": str(self.folder), "XDG_RUNTIME_DIR": str(self.folder)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        waiter = threading.Event()
-        env = {**os.environ, "PULSE_SERVER": self.server}
-        for _ in range(200):
-            if subprocess.run(["pactl", "info"], env=env, capture_output=True, check=False).returncode == 0:
-                return
-            waiter.wait(0.05)
-        raise SystemExit("the private PulseAudio server did not start")
-
-    def play(self, wav: Path) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            ["paplay", "--device=vsink", str(wav)],
-            env={**os.environ, "PULSE_SERVER": self.server},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 def speak(text: str, path: Path) -> Path:
@@ -115,7 +71,7 @@ class StallProbe:
 class Session:
     """Drives the window through the run without blocking: one small check every 20 ms."""
 
-    def __init__(self, window: MainWindow, mic: PulseMicrophone, answers: list[Path]) -> None:
+    def __init__(self, window: MainWindow, mic: PulseServer, answers: list[Path]) -> None:
         self.window = window
         self.mic = mic
         self.answers = answers
@@ -174,12 +130,8 @@ class Session:
 
 
 def run(folder: Path) -> int:
-    (folder / "pulse").mkdir()
-    mic = PulseMicrophone(folder / "pulse")
-    mic.start()
+    mic = start_pulse(folder / "pulse", export=True)
     os.environ.update(
-        PULSE_SERVER=mic.server,
-        PULSE_SOURCE="vmic",
         TPM_COACH_DATA_DIR=str(folder / "data"),
         TPM_COACH_CONFIG_DIR=str(folder / "config"),
         TPM_COACH_LOG_DIR=str(folder / "logs"),
@@ -267,10 +219,9 @@ def report(probe: StallProbe, stop_to_transcript: list[float], completed: bool) 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args()
-    for tool in ("pulseaudio", "paplay", "pactl", "espeak-ng"):
-        if shutil.which(tool) is None:
-            print(f"skipped: {tool} is not installed")
-            return 0
+    if not have_pulseaudio() or shutil.which("espeak-ng") is None:
+        print("skipped: needs pulseaudio, pulseaudio-utils and espeak-ng")
+        return 0
     with tempfile.TemporaryDirectory(prefix="tpm-coach-stall-") as folder:
         return run(Path(folder))
 

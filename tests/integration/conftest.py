@@ -1,30 +1,20 @@
-"""Fixtures for the audio and transcription integration tests: a PulseAudio virtual mic and the real model.
+"""Fixtures for the audio and transcription integration tests: sounddevice on the virtual mic, the real model.
 
-The server is session-scoped and exported to this process before sounddevice is imported (see
-tests/support/pulse.py); the tiny.en model is loaded once per session.
+`sd` imports sounddevice only once the session's PulseAudio server (tests/conftest.py) is up and exported
+(see tests/support/pulse.py); the tiny.en model is loaded once per session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from tests.support.pulse import PulseServer, have_pulseaudio, start_pulse
+from tests.support.pulse import PulseServer
 from tests.support.speech import have_espeak, have_librivox
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.transcription.engine import TranscriptionEngine
-
-
-@pytest.fixture(scope="session")
-def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
-    if not have_pulseaudio():
-        pytest.skip("needs pulseaudio and pulseaudio-utils (Debian packages)")
-    server = start_pulse(tmp_path_factory.mktemp("pulse"), export=True)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -90,6 +90,7 @@ LIMITED = textwrap.dedent(
                 restore_backup(Path(args[1]), DataPaths(Path(args[0])))
         except BaseException as exc:
             result = outcome(exc)
+    unlimit()  # the disk is freed once the save is over, so what this process writes on exit (coverage data) fits
     print(json.dumps(result))
     """
 )

@@ -84,12 +84,16 @@ BACKUP_OR_RESTORE = textwrap.dedent(
 
 
 def start(code: str, *args: object) -> subprocess.Popen[str]:
+    # Not measured when the suite runs under coverage: a kill landing while the child saves its coverage data
+    # on exit would leave a damaged data file, and a killed child's data is lost anyway.
+    env = {name: value for name, value in os.environ.items() if name != "COVERAGE_PROCESS_CONFIG"}
     return subprocess.Popen(
         [sys.executable, "-c", code, *map(str, args)],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
 
 

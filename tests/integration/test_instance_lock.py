@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 from tests.support.app_data import data_snapshot, populate
 from tests.support.banks import bank
+from tests.support.cli import tpm
 from tpm_coach.audio.recovery import recover_interrupted_attempts
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import DataFolderInUseError
@@ -98,17 +99,6 @@ def holder(data_paths: DataPaths) -> Iterator[subprocess.Popen[str]]:
     assert line == "holding"
     yield child
     finish(child)
-
-
-def tpm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_a_second_process_is_refused_with_the_owner_named(data_paths: DataPaths, holder: subprocess.Popen[str]) -> None:

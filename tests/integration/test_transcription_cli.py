@@ -3,36 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support.cli import tpm
 from tests.support.speech import librivox_clips, read_wav, write_wav
 from tpm_coach.language.wer import wer
 
-
-def tpm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=dict(os.environ),
-    )
+TRANSCRIBE_S = 300  # loading the speech model is most of it
 
 
 @pytest.mark.usefixtures("need_librivox")
 def test_json_output_has_text_timed_words_and_metrics(tmp_path: Path) -> None:
     clip = librivox_clips()[0]
     stereo = write_wav(tmp_path / "answer.wav", read_wav(clip.path), rate=16000, channels=2)
-    result = tpm("transcribe", str(stereo), "--json", "--model", "tiny.en")
+    result = tpm("transcribe", str(stereo), "--json", "--model", "tiny.en", timeout=TRANSCRIBE_S)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert wer(clip.reference, data["text"]) <= 0.2
@@ -47,7 +34,7 @@ def test_json_output_has_text_timed_words_and_metrics(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("need_librivox")
 def test_plain_output_is_the_text(tmp_path: Path) -> None:
     clip = librivox_clips()[4]
-    result = tpm("transcribe", str(clip.path))
+    result = tpm("transcribe", str(clip.path), timeout=TRANSCRIBE_S)
     assert result.returncode == 0, result.stderr
     assert wer(clip.reference, result.stdout) <= 0.2
     assert "transcribe" in tpm("--help").stdout
@@ -85,7 +72,7 @@ def test_bad_files_exit_2_with_one_clear_line(tmp_path: Path) -> None:
         "missing": "no such file",
     }
     for name, path in bad_files(tmp_path).items():
-        result = tpm("transcribe", str(path), "--json")
+        result = tpm("transcribe", str(path), "--json", timeout=TRANSCRIBE_S)
         assert result.returncode == 2, (name, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, (name, result.stderr)
@@ -96,7 +83,7 @@ def test_bad_files_exit_2_with_one_clear_line(tmp_path: Path) -> None:
 
 def test_an_unknown_model_exits_2(tmp_path: Path) -> None:
     silent = write_wav(tmp_path / "silent.wav", read_wav(librivox_clips()[0].path)[:16000] * 0)
-    result = tpm("transcribe", str(silent), "--model", "huge.en")
+    result = tpm("transcribe", str(silent), "--model", "huge.en", timeout=TRANSCRIBE_S)
     assert result.returncode == 2
     assert "not a known Whisper model" in result.stderr
 
@@ -107,7 +94,7 @@ def test_a_wav_with_a_chunk_running_past_its_end_exits_2_without_a_traceback(tmp
     body = b"WAVE" + fmt + b"LIST" + struct.pack("<I", 1_000_000_000) + b"INFO" + b"data" + struct.pack("<I", 3200)
     damaged = tmp_path / "damaged.wav"
     damaged.write_bytes(b"RIFF" + struct.pack("<I", len(body) + len(pcm)) + body + pcm)
-    result = tpm("transcribe", str(damaged))
+    result = tpm("transcribe", str(damaged), timeout=TRANSCRIBE_S)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
@@ -121,6 +108,6 @@ def test_a_wav_from_a_streaming_recorder_is_transcribed(tmp_path: Path) -> None:
     data = bytearray(write_wav(tmp_path / "whole.wav", read_wav(clip.path)).read_bytes())
     data[4:8] = data[40:44] = struct.pack("<I", 0xFFFFFFFF)  # sizes a recorder that cannot seek leaves
     streamed.write_bytes(bytes(data))
-    result = tpm("transcribe", str(streamed), "--model", "tiny.en")
+    result = tpm("transcribe", str(streamed), "--model", "tiny.en", timeout=TRANSCRIBE_S)
     assert result.returncode == 0, result.stderr
     assert wer(clip.reference, result.stdout) <= 0.2

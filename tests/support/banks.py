@@ -1,7 +1,10 @@
-"""Small valid bank documents for tests, built as plain data so tests can break them on purpose."""
+"""Small valid bank documents for tests, built as plain data so tests can break them on purpose, and the
+folder where the app under test keeps the banks a user imported."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -58,3 +61,27 @@ def large_bank_yaml(bank_id: str, n_questions: int) -> str:
             f"  kind: behavioral\n  level: senior\n  strong_answer:\n  - The customer and the result\n"
         )
     return "".join(lines)
+
+
+def user_banks_dir() -> Path:
+    """Under the data folder tests/conftest.py isolated for this test."""
+    return Path(os.environ["TPM_COACH_DATA_DIR"]) / "banks"
+
+
+def user_bank_files() -> list[str]:
+    folder = user_banks_dir()
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def aliased_bank(path: Path) -> Path:
+    """Small on disk, but every question points at one long outline: written out in full it is ~6 MB."""
+    outline = "Names the customer, the decision, the trade-off and the measured result. " * 50
+    questions = "".join(
+        f"- id: wide-q{i}\n  competency: customer-obsession\n  text: Question {i}.\n  kind: behavioral\n"
+        + ("  strong_answer: &outline\n  - " + outline + "\n" if i == 0 else "  strong_answer: *outline\n")
+        for i in range(1700)
+    )
+    head = yaml.safe_dump({"id": "wide", "name": "Wide", "competencies": [competency()]}, sort_keys=False)
+    path.write_text(head + "questions:\n" + questions)
+    assert path.stat().st_size < 1_000_000
+    return path

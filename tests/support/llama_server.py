@@ -15,6 +15,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.support.server_marks import require_mark
+
 STARTUP_TIMEOUT_S = 180.0
 
 
@@ -62,6 +64,7 @@ class LlamaServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def start(self) -> LlamaServer:
+        require_mark("llama", "a llama.cpp model server")
         command = [
             sys.executable,
             "-m",

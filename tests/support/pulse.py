@@ -1,7 +1,9 @@
-"""A private PulseAudio server with a virtual microphone, for recording tests through a real audio path.
+"""A private PulseAudio server with a virtual microphone: the one launcher for the tests and the benches.
 
-The server runs in a temporary folder with a null sink `vsink` (16 kHz mono) and a source `vmic`
+The server runs in a folder of its own with a null sink `vsink` (16 kHz mono) and a source `vmic`
 remapped from its monitor: whatever `paplay --device=vsink` plays, a recorder on `vmic` hears.
+`start_pulse` returns only once the server answers and `vmic` has delivered audio, so the first
+recording of a test does not pay the server's warm-up.
 
 PortAudio reads the device list once, when it initialises (on `import sounddevice`), and the ALSA
 `pulse` device finds the server through PULSE_SERVER when a stream opens. So the test process sets
@@ -26,7 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.support import REPO_ROOT
+from tests.support.server_marks import require_mark
+
+# Nothing reaches `vmic` before the null sink runs, ~2 s after the first client connects; seen well under this.
+WARM_UP_S = 10.0
 
 
 def have_pulseaudio() -> bool:
@@ -82,16 +88,20 @@ class PulseServer:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.kill()
+        if not self.exported:
+            return
         for name, previous in self.exported.items():
             if previous is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = previous
         self.exported.clear()
+        _rescan_devices()
 
 
 def start_pulse(folder: Path, *, export: bool = False, timeout: float = 15.0) -> PulseServer:
     """Start a private server in `folder`; with `export`, set its variables in this process's environment."""
+    require_mark("audio", "a PulseAudio server")
     folder.mkdir(parents=True, exist_ok=True)
     # Keep the daemon away from the user's own PulseAudio config, cookie and runtime folders.
     daemon_env = dict(
@@ -143,39 +153,46 @@ def start_pulse(folder: Path, *, export: bool = False, timeout: float = 15.0) ->
         for name, value in server.env.items():
             server.exported[name] = os.environ.get(name)
             os.environ[name] = value
-        if "sounddevice" in sys.modules:
-            # PortAudio enumerated devices before this server existed: make it look again.
-            from tpm_coach.audio.devices import refresh_devices
-
-            refresh_devices(sys.modules["sounddevice"])
+        _rescan_devices()
     return server
 
 
+def _rescan_devices() -> None:
+    """PortAudio lists devices once; if it already did in this process, make it look again at the servers now set."""
+    if "sounddevice" in sys.modules:
+        from tpm_coach.audio.devices import refresh_devices
+
+        refresh_devices(sys.modules["sounddevice"])
+
+
 def _warm_up(server: PulseServer) -> None:
-    """The null sink delivers its first audio ~2 s after the first client connects; pay that here, once."""
+    """Read 0.1 s from `vmic`; a server whose microphone delivers nothing is stopped and reported."""
     reader = subprocess.Popen(
         ["parec", "--device=vmic", "--rate=16000", "--channels=1", "--format=s16le"],
         env=server.client_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
-    try:
+    got = threading.Event()
+
+    def read() -> None:
         assert reader.stdout is not None
-        got = threading.Event()
+        if len(reader.stdout.read(3200)) == 3200:
+            got.set()
 
-        def read() -> None:
-            assert reader.stdout is not None
-            if reader.stdout.read(3200):
-                got.set()
-
-        thread = threading.Thread(target=read, daemon=True)
+    thread = threading.Thread(target=read, daemon=True)
+    try:
         thread.start()
-        got.wait(10)
+        got.wait(WARM_UP_S)
     finally:
         reader.kill()
         reader.wait()
+        thread.join(timeout=5)
         if reader.stdout is not None:
             reader.stdout.close()
+    if not got.is_set():
+        server.stop()
+        raise RuntimeError(f"the virtual microphone delivered no audio within {WARM_UP_S:.0f} s of the server starting")
 
 
 @contextlib.contextmanager
@@ -261,6 +278,10 @@ class RecorderChild:
         self.process.wait(timeout=10)
 
     def close(self) -> None:
+        if self.last("stopped") is not None:
+            # It is on its way out (and may be saving coverage data): let it end rather than cut it short.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
         if self.process.poll() is None:
             self.kill()
         self._reader.join(timeout=5)

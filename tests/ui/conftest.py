@@ -11,8 +11,6 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import gc
 import multiprocessing
-import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.support.openai_server import OpenAIStubServer, RecordedRequest, Reply, json_reply, score_payload
+from tests.support.pulse import PulseServer
 from tpm_coach.config import LlmProvider, LlmSettings, load_settings
 from tpm_coach.context import AppContext
 from tpm_coach.ui.deps import ViewDeps
@@ -170,86 +169,10 @@ def message_texts(window: MainWindow) -> list[str]:
     return window.message_bar.texts()
 
 
-# -- a real microphone: a private PulseAudio server with a virtual source (DESIGN.md's recipe) -------
-
-
-class VirtualMicrophone:
-    """A PulseAudio null sink `vsink` whose monitor is remapped to the source `vmic`.
-
-    Audio played into `vsink` (paplay) is what the app records from the `pulse` device.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.server = f"unix:{folder}/native"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def _env(self) -> dict[str, str]:
-        return {**os.environ, "PULSE_SERVER": self.server}
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "pulseaudio",
-                "--daemonize=no",
-                "--exit-idle-time=-1",
-                "-n",
-                "--use-pid-file=no",
-                "--disable-shm=yes",
-                f"--load=module-native-protocol-unix socket={self.folder}/native auth-anonymous=1",
-                "--load=module-null-sink sink_name=vsink rate=16000 channels=1 format=s16le",
-                "--load=module-remap-source source_name=vmic master=vsink.monitor",
-            ],
-            env={**os.environ, "HOME": str(self.folder), "XDG_RUNTIME_DIR": str(self.folder)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        ready = threading.Event()
-        for _ in range(200):  # until the server answers (a few hundred ms), or it died
-            probe = subprocess.run(["pactl", "info"], env=self._env(), capture_output=True, check=False)
-            if probe.returncode == 0:
-                return
-            if self.process.poll() is not None:
-                break
-            ready.wait(0.05)
-        self.stop()
-        pytest.fail("the private PulseAudio server did not start")
-
-    def play(self, wav: Path) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            ["paplay", "--device=vsink", str(wav)],
-            env=self._env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
+# -- a real microphone: the session's private PulseAudio server (tests/support/pulse.py) ---------------
 
 
 @pytest.fixture(scope="session")
-def virtual_microphone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualMicrophone]:
-    """The server must be up before PortAudio scans devices, so PortAudio is re-initialised around it."""
-    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
-        pytest.fail("pulseaudio and pulseaudio-utils are needed for the microphone tests")
-    import sounddevice
-
-    from tpm_coach.audio.devices import refresh_devices
-
-    mic = VirtualMicrophone(tmp_path_factory.mktemp("pulse"))
-    saved = {name: os.environ.get(name) for name in ("PULSE_SERVER", "PULSE_SOURCE")}
-    mic.start()
-    os.environ["PULSE_SERVER"] = mic.server
-    os.environ["PULSE_SOURCE"] = "vmic"
-    refresh_devices(sounddevice)
-    yield mic
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    mic.stop()
-    refresh_devices(sounddevice)
+def virtual_microphone(pulse: PulseServer) -> PulseServer:
+    """What the app records from its `pulse` device is what `virtual_microphone.play(wav)` plays."""
+    return pulse

@@ -33,7 +33,7 @@ from tests.support.openai_server import OpenAIStubServer, RecordedRequest, Reply
 from tests.ui import view_support
 from tests.ui.conftest import use_stub_llm
 from tests.ui.hostile_text import answer_message_box_recording, display_problems, message_box_problems
-from tests.ui.test_practice_typed import start_one_question
+from tests.ui.practice_support import start_one_question
 from tpm_coach import reports
 from tpm_coach.context import AppContext
 from tpm_coach.domain import AttemptStatus

@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.support.openai_server import OpenAIStubServer
+from tests.support.pulse import PulseServer
 from tests.support.speech import espeak_answer, write_wav
-from tests.ui.conftest import VirtualMicrophone, rubric_reply, use_stub_llm
+from tests.ui.conftest import rubric_reply, use_stub_llm
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.practice import Phase
 from tpm_coach.ui.main_window import MainWindow
@@ -25,7 +26,7 @@ def words(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace() or c == "'").split())
 
 
-def speak_answer(qtbot: QtBot, window: MainWindow, mic: VirtualMicrophone, answer_wav: Path) -> str:
+def speak_answer(qtbot: QtBot, window: MainWindow, mic: PulseServer, answer_wav: Path) -> str:
     """Space, speak into the virtual microphone, Space; returns the transcript seen while speaking."""
     controller = window.practice.controller
     assert controller is not None
@@ -54,7 +55,7 @@ def test_spoken_session_end_to_end(
     qtbot: QtBot,
     main_window: MainWindow,
     stub_llm: OpenAIStubServer,
-    virtual_microphone: VirtualMicrophone,
+    virtual_microphone: PulseServer,
     tmp_path: Path,
 ) -> None:
     window = main_window

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.ui.test_practice_typed import start_one_question
+from tests.ui.practice_support import start_one_question
 from tpm_coach.ui.main_window import MainWindow
 from tpm_coach.ui.practice.tts import Speaker
 

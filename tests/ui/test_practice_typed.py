@@ -7,29 +7,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.openai_server import OpenAIStubServer
 from tests.ui.conftest import rubric_reply, use_stub_llm
+from tests.ui.practice_support import ANSWER, start_one_question
 from tpm_coach.domain import AttemptStatus, QuestionKind
-from tpm_coach.practice import Phase
 from tpm_coach.ui.main_window import MainWindow
-
-ANSWER = (
-    "The situation was a payments migration with a hard regulatory deadline and three teams involved. "
-    "My task was to plan the rollout and keep double charges at zero. I mapped the dependencies, agreed an "
-    "API contract, and we used idempotency keys with a staged rollout behind a feature flag. As a result we "
-    "moved all traffic in six weeks without a single double charge."
-)
-
-
-def start_one_question(qtbot: QtBot, window: MainWindow, kind: QuestionKind | None = None) -> None:
-    setup = window.practice.setup
-    setup.count.setValue(1)
-    if kind is not None:
-        for other, box in setup.kinds.items():
-            box.setChecked(other is kind)
-    qtbot.mouseClick(setup.start, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: window.practice.controller is not None and window.practice.controller.phase is Phase.QUESTION
-    )
-    assert window.practice.pages.currentIndex() == 1
 
 
 def test_typed_answer_is_scored_and_explained(

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.support.pulse import PulseServer
 from tests.support.speech import write_wav
-from tests.ui.conftest import VirtualMicrophone
 from tpm_coach.config import load_settings
 from tpm_coach.ui.main_window import MainWindow
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.audio
 
 
 def test_microphone_list_and_three_second_test(
-    qtbot: QtBot, main_window: MainWindow, virtual_microphone: VirtualMicrophone, tmp_path: Path
+    qtbot: QtBot, main_window: MainWindow, virtual_microphone: PulseServer, tmp_path: Path
 ) -> None:
     main_window.show_settings("audio")
     audio = main_window.settings.audio
@@ -42,7 +42,7 @@ def test_microphone_list_and_three_second_test(
 
 
 def test_a_silent_microphone_is_called_out(
-    qtbot: QtBot, main_window: MainWindow, virtual_microphone: VirtualMicrophone
+    qtbot: QtBot, main_window: MainWindow, virtual_microphone: PulseServer
 ) -> None:
     assert virtual_microphone.process is not None
     main_window.show_settings("audio")

@@ -186,21 +186,20 @@ def test_path_traversal_names(template: Template, current: Current, tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    "mode",
-    [stat.S_IFLNK | 0o777, stat.S_IFCHR | 0o600, stat.S_IFBLK | 0o600, stat.S_IFIFO | 0o600, stat.S_IFSOCK | 0o600],
-    ids=["symlink", "char-device", "block-device", "fifo", "socket"],
+    ("name", "mode"),
+    [
+        ("audio/link.wav", stat.S_IFLNK | 0o777),
+        ("audio/link.wav", stat.S_IFCHR | 0o600),
+        ("audio/link.wav", stat.S_IFBLK | 0o600),
+        ("audio/link.wav", stat.S_IFIFO | 0o600),
+        ("audio/link.wav", stat.S_IFSOCK | 0o600),
+        ("banks/acme.yaml", stat.S_IFLNK | 0o777),  # in place of a file the backup listed
+    ],
+    ids=["symlink", "char-device", "block-device", "fifo", "socket", "symlink-replacing-a-listed-file"],
 )
-def test_special_file_members(template: Template, current: Current, tmp_path: Path, mode: int) -> None:
+def test_special_file_members(template: Template, current: Current, tmp_path: Path, name: str, mode: int) -> None:
     def edit(members: dict[str, Member]) -> None:
-        members["audio/link.wav"] = plain("audio/link.wav", b"/etc/passwd", mode)
-        relist(members)
-
-    refused(broken(template, tmp_path, edit), current, RefusalReason.UNSAFE_MEMBER)
-
-
-def test_a_symlink_replacing_a_listed_file(template: Template, current: Current, tmp_path: Path) -> None:
-    def edit(members: dict[str, Member]) -> None:
-        members["banks/acme.yaml"] = plain("banks/acme.yaml", b"/home", stat.S_IFLNK | 0o777)
+        members[name] = plain(name, b"/etc/passwd", mode)
         relist(members)
 
     refused(broken(template, tmp_path, edit), current, RefusalReason.UNSAFE_MEMBER)
@@ -230,18 +229,17 @@ def test_newer_schema_declared_in_the_manifest(template: Template, current: Curr
     refused(broken(template, tmp_path, edit), current, RefusalReason.SCHEMA_TOO_NEW)
 
 
-def test_corrupt_database_pages(template: Template, current: Current, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [corrupt_pages, lambda _original: b"definitely not SQLite " * 400],
+    ids=["corrupt-pages", "not-a-database"],
+)
+def test_damaged_database(
+    template: Template, current: Current, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
     def edit(members: dict[str, Member]) -> None:
         info, data = members[DATABASE_NAME]
-        members[DATABASE_NAME] = (info, corrupt_pages(data))
-        relist(members)
-
-    refused(broken(template, tmp_path, edit), current, RefusalReason.DATABASE_DAMAGED)
-
-
-def test_database_that_is_not_a_database(template: Template, current: Current, tmp_path: Path) -> None:
-    def edit(members: dict[str, Member]) -> None:
-        members[DATABASE_NAME] = plain(DATABASE_NAME, b"definitely not SQLite " * 400)
+        members[DATABASE_NAME] = (info, damage(data))
         relist(members)
 
     refused(broken(template, tmp_path, edit), current, RefusalReason.DATABASE_DAMAGED)

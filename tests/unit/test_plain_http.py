@@ -1,30 +1,22 @@
 """The API key goes over plain http:// only to this computer, or to a host the user allowed once.
 
-The refusal comes before any connection; the allowance is kept in the settings file. The command line is
-run as a real process against a loopback-free address of this machine, so the key really would cross a
-network interface.
+The refusal comes before any connection; the allowance is kept in the settings file. The command line's
+part, run as a real process, is in tests/integration/test_plain_http.py.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.support.network import this_machines_network_address
-from tests.support.openai_server import OpenAIStubServer, json_reply, score_payload
 from tpm_coach import paths
-from tpm_coach.config import LlmProvider, LlmSettings, Settings, load_settings
+from tpm_coach.config import LlmProvider, LlmSettings, load_settings
 from tpm_coach.errors import InsecureTransportError
 from tpm_coach.plain_http import allow_plain_http, check_key_transport, is_loopback
 from tpm_coach.scoring.llm import LOCAL_API_KEY, build_openai_client
 
 KEY = "sk-plainhttp-0a1b2c3d4e5f6789"
-STRONG = REPO_ROOT / "tests" / "data" / "transcripts" / "tech-001-strong.txt"
 
 
 @pytest.mark.parametrize(
@@ -84,38 +76,3 @@ def test_an_allowance_is_saved_without_the_environments_overrides(monkeypatch: p
     assert saved["llm"]["base_url"] == ""
     assert in_use.llm.allow_plain_http_hosts == ["gpu-box.lan"]
     assert load_settings().llm.allow_plain_http_hosts == ["gpu-box.lan"]
-
-
-def tpm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **env},
-    )
-
-
-def test_the_command_line_refuses_then_sends_once_allowed() -> None:
-    ids = ["constraints", "architecture", "trade-offs", "failure-and-rollout"]
-    with OpenAIStubServer(default=json_reply(score_payload(ids, 4)), host=this_machines_network_address()) as server:
-        env = {"OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": KEY, "TPM_COACH_LLM_MODEL": "stub-model"}
-        score = ["score", "--question", "tech-001", "--transcript-file", str(STRONG), "--scorer", "llm"]
-
-        refused = tpm(*score, env=env)
-        assert refused.returncode == 2
-        assert f"Refusing to send the API key unencrypted to {server.host}" in refused.stderr
-        assert server.requests == []
-
-        allowed = tpm(*score, "--allow-plain-http", env=env)
-        assert allowed.returncode == 0, allowed.stderr
-        assert [r.headers["authorization"] for r in server.requests] == [f"Bearer {KEY}"]
-
-        remembered = tpm(*score, env=env)
-        assert remembered.returncode == 0, remembered.stderr
-        assert len(server.requests) == 2
-    assert Settings.model_validate(tomllib.loads(paths.config_file().read_text())).llm.allow_plain_http_hosts == [
-        server.host
-    ]

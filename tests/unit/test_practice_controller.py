@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_practice_fakes import Harness, make_harness
+from tests.support.practice_fakes import Harness, make_harness, problems, start
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import AudioDeviceError, ScoringError, TranscriptionError
 from tpm_coach.practice import (
@@ -16,7 +16,6 @@ from tpm_coach.practice import (
     Phase,
     PhaseChanged,
     PracticeSnapshot,
-    ProblemRaised,
     SessionOptions,
 )
 from tpm_coach.practice.turn import TurnKind
@@ -28,15 +27,6 @@ def phases(h: Harness) -> list[Phase]:
 
 def snapshots(h: Harness) -> list[PracticeSnapshot]:
     return [e.snapshot for e in h.events if isinstance(e, PhaseChanged)]
-
-
-def problems(h: Harness) -> list[ProblemRaised]:
-    return [e for e in h.events if isinstance(e, ProblemRaised)]
-
-
-def start(h: Harness, count: int = 2, **options: object) -> None:
-    h.controller.prepare(SessionOptions(count=count, **options))  # type: ignore[arg-type]
-    h.runner.drain()
 
 
 def test_a_spoken_answer_goes_from_question_to_feedback(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.domain import sample_competency
-from tests.unit.test_practice_fakes import STRONG_ANSWER, simple_metrics
+from tests.support.practice_fakes import STRONG_ANSWER, simple_metrics
 from tpm_coach.banks import BankLibrary
 from tpm_coach.domain import AttemptRecord, Level, QuestionKind
 from tpm_coach.errors import KnownError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.test_practice_fakes import make_harness
+from tests.support.practice_fakes import make_harness
 from tpm_coach.domain import AttemptStatus, Transcript
 from tpm_coach.errors import ScoringError
 from tpm_coach.practice.recovery import finish_attempts, unfinished_attempt_ids

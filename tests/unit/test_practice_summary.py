@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.test_practice_fakes import STRONG_ANSWER, simple_metrics
+from tests.support.practice_fakes import STRONG_ANSWER, simple_metrics
 from tpm_coach.banks import BankLibrary
 from tpm_coach.domain import CriterionScore, Evidence, ScoreResult, Transcript
 from tpm_coach.practice import build_report

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_practice_controller import problems, start
-from tests.unit.test_practice_fakes import Harness, make_harness
+from tests.support.practice_fakes import Harness, make_harness, problems, start
 from tpm_coach.domain import AttemptStatus, Competency, DeliveryMetrics, Question, ScoreResult
 from tpm_coach.errors import ConfigError, EmptyAnswerError
 from tpm_coach.practice import Action, Phase

@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.support.cli import tpm
 from tests.support.openai_server import OpenAIStubServer, json_reply, score_payload
 from tpm_coach.language.sentences import split_sentences
 
 TRANSCRIPTS = REPO_ROOT / "tests" / "data" / "transcripts"
 STRONG = TRANSCRIPTS / "tech-001-strong.txt"
-
-
-def tpm(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        input=stdin,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT
 from tests.support.app_data import data_snapshot, file_digests, populate
+from tests.support.cli import tpm
 from tpm_coach.config import load_settings
-
-
-def tpm(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_backup_then_restore_from_the_command_line(tmp_path: Path) -> None:

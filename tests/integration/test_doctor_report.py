@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.support.app_data import FEEDBACK_MARKER, TRANSCRIPT_MARKER, populate
+from tests.support.cli import tpm
 from tpm_coach.config import load_settings
 from tpm_coach.maintenance.report import LEFT_OUT
-
-
-def tpm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tpm_coach", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def read_report(path: Path) -> dict[str, bytes]:

@@ -4,12 +4,11 @@
   intermediate phase can be observed. It is a real TaskRunner, just without threads; it counts the jobs.
 - `FakeRecording` / `FakeLiveTranscriber`: fakes for the microphone and the speech model (unit tests have
   neither); they write a real WAV file and return a scripted transcript. The UI tests use the real ones.
-Scoring, storage and the banks are real.
+Scoring, storage and the banks are real. `make_harness` wires them; `start` and `problems` drive and read it.
 """
 
 from __future__ import annotations
 
-import random
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from tpm_coach.config import LlmSettings, PracticeSettings, Settings
 from tpm_coach.domain import DeliveryMetrics, Transcript, Word
 from tpm_coach.errors import KnownError
 from tpm_coach.paths import DataPaths
-from tpm_coach.practice import PracticeController, PracticeServices
+from tpm_coach.practice import PracticeController, PracticeServices, ProblemRaised, SessionOptions
 from tpm_coach.practice.events import Event
 from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.practice.wiring import build_services
@@ -269,5 +268,11 @@ def make_harness(
     return Harness(controller, runner, mic, attempts, sessions, library, data_paths, events, clock, scores, db)
 
 
-def seeded() -> random.Random:
-    return random.Random(7)
+def start(h: Harness, count: int = 2, **options: object) -> None:
+    """Plan a session of `count` questions and let the planning job finish."""
+    h.controller.prepare(SessionOptions(count=count, **options))  # type: ignore[arg-type]
+    h.runner.drain()
+
+
+def problems(h: Harness) -> list[ProblemRaised]:
+    return [e for e in h.events if isinstance(e, ProblemRaised)]
