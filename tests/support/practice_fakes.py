@@ -22,8 +22,8 @@ from tpm_coach.config import LlmSettings, PracticeSettings, Settings
 from tpm_coach.domain import DeliveryMetrics, Transcript, Word
 from tpm_coach.errors import KnownError
 from tpm_coach.paths import DataPaths
-from tpm_coach.practice import PracticeController, PracticeServices, ProblemRaised, SessionOptions
-from tpm_coach.practice.events import Event
+from tpm_coach.practice import Phase, PracticeController, PracticeServices, ProblemRaised, SessionOptions
+from tpm_coach.practice.events import Event, PhaseChanged
 from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.practice.wiring import build_services
 from tpm_coach.scoring.base import Scorer, ScorerChoice
@@ -276,3 +276,7 @@ def start(h: Harness, count: int = 2, **options: object) -> None:
 
 def problems(h: Harness) -> list[ProblemRaised]:
     return [e for e in h.events if isinstance(e, ProblemRaised)]
+
+
+def phases(h: Harness) -> list[Phase]:
+    return [e.phase for e in h.events if isinstance(e, PhaseChanged)]

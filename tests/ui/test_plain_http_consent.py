@@ -19,7 +19,7 @@ from tests.support.network import this_machines_network_address
 from tests.support.openai_server import OpenAIStubServer, Reply
 from tests.ui.conftest import message_button, rubric_reply
 from tests.ui.hostile_text import answer_message_box_recording, message_box_problems
-from tests.ui.test_practice_typed import ANSWER, start_one_question
+from tests.ui.practice_support import ANSWER, start_one_question
 from tpm_coach import paths
 from tpm_coach.config import LlmProvider, LlmSettings, TranscriptionEngine, load_settings
 from tpm_coach.context import AppContext

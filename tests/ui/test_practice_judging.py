@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.support.openai_server import OpenAIStubServer, Reply, score_payload
 from tests.ui.conftest import message_texts, rubric_reply, use_stub_llm
-from tests.ui.test_practice_typed import ANSWER, start_one_question
+from tests.ui.practice_support import ANSWER, start_one_question
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.practice import Phase
 from tpm_coach.ui.main_window import MainWindow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.practice_fakes import Harness, make_harness, problems, start
+from tests.support.practice_fakes import Harness, make_harness, phases, problems, start
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import AudioDeviceError, ScoringError, TranscriptionError
 from tpm_coach.practice import (
@@ -19,10 +19,6 @@ from tpm_coach.practice import (
     SessionOptions,
 )
 from tpm_coach.practice.turn import TurnKind
-
-
-def phases(h: Harness) -> list[Phase]:
-    return [e.phase for e in h.events if isinstance(e, PhaseChanged)]
 
 
 def snapshots(h: Harness) -> list[PracticeSnapshot]:

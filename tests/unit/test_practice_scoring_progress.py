@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from tests.support.openai_server import OpenAIStubServer, Reply, json_reply, score_payload
-from tests.unit.test_practice_controller import phases, problems, start
-from tests.unit.test_practice_fakes import Harness, make_harness
+from tests.support.practice_fakes import Harness, make_harness, phases, problems, start
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.domain import AttemptStatus
 from tpm_coach.errors import ScoringCancelledError

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.cli import tpm
 from tests.support.openai_server import OpenAIStubServer, error_reply, json_reply, score_payload
-from tests.unit.test_scoring_cli import tpm
 from tpm_coach.context import AppContext
 from tpm_coach.domain import DeliveryMetrics, Transcript
 from tpm_coach.scoring import OfflineScorer, ScoringService
