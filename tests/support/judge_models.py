@@ -1,0 +1,74 @@
+"""The instruct models that measure the LLM judge (Qwen2.5-Coder GGUFs installed by scripts/install-judge-models),
+and a real llama.cpp server for one of them. Measurement tools only: the app never loads these.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.llama_server import LlamaServer
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    key: str  # as scripts/install-judge-models and bench/judge_quality.py name it
+    file_stem: str
+    size: int  # the joined GGUF's exact size in bytes
+
+    @property
+    def path(self) -> Path:
+        return models_dir() / f"{self.file_stem}.gguf"
+
+
+JUDGE_MODELS = {
+    model.key: model
+    for model in (
+        JudgeModel("0.5b", "qwen2.5-coder-0.5b-instruct-q4_k_m", 491_400_064),
+        JudgeModel("1.5b", "qwen2.5-coder-1.5b-instruct-q4_k_m", 1_117_320_768),
+    )
+}
+
+# Prompt (~1,500 tokens for the largest rubric) plus the longest reply the judge may write.
+JUDGE_N_CTX = 4096
+
+
+def models_dir() -> Path:
+    """Where scripts/install-judge-models puts the joined GGUFs."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "tpm_coach" / "judge-models"
+
+
+def judge_gguf(key: str) -> Path | None:
+    """The installed GGUF, or None when it is missing or incomplete (a size other than the expected one)."""
+    model = JUDGE_MODELS[key]
+    try:
+        return model.path if model.path.stat().st_size == model.size else None
+    except OSError:
+        return None
+
+
+def missing_judge(key: str) -> str:
+    """Why the judge model cannot run here, or '' when llama_cpp and its GGUF are both installed."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return "llama-cpp-python is not installed (scripts/install-model-server .venv/bin)"
+    if judge_gguf(key) is None:
+        return (
+            f"the {key} judge model is not installed at {JUDGE_MODELS[key].path} "
+            f"(run scripts/install-judge-models .venv/bin {key})"
+        )
+    return ""
+
+
+def judge_server(key: str, log_path: Path, *, n_ctx: int = JUDGE_N_CTX) -> LlamaServer:
+    """A llama.cpp server for the judge model, not yet started (use it as a context manager).
+
+    The RAM prompt cache keeps the evaluated state of earlier prompts, so scoring another answer to a question
+    seen before only evaluates what differs: the answer at the end of the prompt.
+    """
+    gguf = judge_gguf(key)
+    if gguf is None:
+        raise RuntimeError(missing_judge(key))
+    return LlamaServer(log_path, n_ctx, gguf=gguf, options=["--cache", "true"])
