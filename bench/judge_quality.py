@@ -29,7 +29,7 @@ from tests.support.judge_models import JUDGE_MODELS, judge_server, missing_judge
 from tpm_coach.banks.library import BankLibrary
 from tpm_coach.config import LlmProvider, LlmSettings
 from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
-from tpm_coach.scoring.eval import EvalFile, eval_files, load_eval_file, run_eval
+from tpm_coach.scoring.eval import EvalAnswer, EvalFile, EvalPair, EvalRepeat, eval_files, load_eval_file, run_eval
 from tpm_coach.scoring.eval_report import TRAPS, ScorerReport, summary_rows
 from tpm_coach.scoring.llm import LlmScorer, connect_scorer
 
@@ -90,23 +90,33 @@ class RecordingScorer:
 
 
 def select(files: list[EvalFile], args: argparse.Namespace) -> list[EvalFile]:
-    """The labelled set narrowed to the chosen questions, subset, parts and number of answers."""
-    questions = set(args.questions or [])
+    """The labelled set narrowed to the chosen questions, subset, parts and number of answers, as one batch per
+    question: a prompt cache then serves every answer after the first, and a run cut short still has whole
+    questions to compare."""
+    questions = list(args.questions or [])
     traps: set[str] = set()
     if args.subset != "all":
-        questions |= set(SUBSETS[args.subset]["questions"])
+        questions += SUBSETS[args.subset]["questions"]
         traps = set(SUBSETS[args.subset]["traps"])
     narrowed = args.answers_only or args.subset != "all"
-    out: list[EvalFile] = []
-    budget = args.answers
+
+    def chosen(entry: EvalAnswer | EvalPair | EvalRepeat) -> bool:
+        return not questions or entry.question in questions or entry.id in traps
+
+    batches: dict[tuple[str, str], EvalFile] = {}
+    answers_left = args.answers
     for data in files:
-        answers = [a for a in data.answers if not questions or a.question in questions or a.id in traps]
-        if budget is not None:
-            answers, budget = answers[:budget], max(0, budget - len(answers))
-        pairs = [] if narrowed else [p for p in data.pairs if not questions or p.question in questions]
-        repeats = [] if narrowed else [r for r in data.repeats if not questions or r.question in questions]
-        out.append(EvalFile(answers=answers, pairs=pairs, repeats=repeats))
-    return out
+        for answer in filter(chosen, data.answers):
+            if answers_left is not None:
+                if answers_left == 0:
+                    continue
+                answers_left -= 1
+            batches.setdefault(answer.question_key, EvalFile()).answers.append(answer)
+        for pair in [] if narrowed else filter(chosen, data.pairs):
+            batches.setdefault(pair.question_key, EvalFile()).pairs.append(pair)
+        for repeat in [] if narrowed else filter(chosen, data.repeats):
+            batches.setdefault(repeat.question_key, EvalFile()).repeats.append(repeat)
+    return list(batches.values())
 
 
 def _ratio(ms: float | None) -> str:
@@ -168,7 +178,7 @@ def doc_row(label: str, report: ScorerReport) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", choices=sorted(JUDGE_MODELS), required=True)
     parser.add_argument("--subset", choices=["all", *SUBSETS], default="all")
@@ -178,15 +188,30 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, metavar="N", help="score every labelled answer N times")
     parser.add_argument("--max-tokens", type=int, default=1024, help="cap on a reply's length (LlmSettings)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds one reply may take (LlmSettings)")
-    parser.add_argument("--out", type=Path, help="also write the report and every reply's criteria here as JSON")
+    parser.add_argument("--threads", type=int, default=2, help="llama.cpp threads (1 is steadier on busy cores)")
+    parser.add_argument(
+        "--stock-grammar",
+        action="store_true",
+        help="constrain replies the way llama-cpp-python does by itself (slower; the same replies)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="keep the report here, rewritten after every question, and every reply's criteria beside it "
+        "(NAME.replies.json)",
+    )
     parser.add_argument("--label", default="", help="the first cell of the doc's table row")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
 
     why = missing_judge(args.model)
     if why:
         print(f"judge_quality: {why}", file=sys.stderr)
         return 2
-    files = select([load_eval_file(path) for path in eval_files([EVAL_DIR])], args)
+    batches = select([load_eval_file(path) for path in eval_files([EVAL_DIR])], args)
     library = BankLibrary(Path(tempfile.gettempdir()) / "tpm-coach-no-user-banks", ["default"])
     records: list[dict[str, Any]] = []
     started = time.monotonic()
@@ -194,8 +219,24 @@ def main() -> int:
     def progress(line: str) -> None:
         print(f"[{time.monotonic() - started:7.0f} s] {line}", file=sys.stderr, flush=True)
 
-    with tempfile.TemporaryDirectory() as tmp, judge_server(args.model, Path(tmp) / "server.log") as server:
-        progress(f"server up on {server.base_url} with {server.gguf.name} ({' '.join(server.options)})")
+    def keep(record: dict[str, Any]) -> None:
+        records.append(record)
+        if "error" in record:
+            progress(f"  failed: {record['error']}")
+            return
+        criteria = " ".join(f"{c['score']}{'*' if c['capped_from'] else ''}" for c in record["criteria"])
+        progress(
+            f"  overall {record['overall']:.2f} [{criteria}] in {record['latency_ms'] / 1000:.0f} s, "
+            f"{record['prompt_tokens']} + {record['completion_tokens']} tokens"
+        )
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        judge_server(
+            args.model, Path(tmp) / "server.log", lazy_grammar=not args.stock_grammar, threads=args.threads
+        ) as server,
+    ):
+        progress(f"{server.module} on {server.base_url}: {server.gguf.name} {' '.join(server.options)}")
         settings = LlmSettings(
             provider=LlmProvider.LLAMA_CPP,
             base_url=server.base_url,
@@ -205,33 +246,49 @@ def main() -> int:
             max_tokens=args.max_tokens,
         )
         llm = connect_scorer(settings, None)
+        scorer = RecordingScorer(llm, keep)
+        report = ScorerReport("llm", repeat=args.repeat)
         try:
-            scorer = RecordingScorer(llm, records.append)
-            (report,) = run_eval(files, library, {"llm": scorer}, repeat=args.repeat, progress=progress)
+            for batch in batches:
+                (part,) = run_eval([batch], library, {"llm": scorer}, repeat=args.repeat, progress=progress)
+                report.answers += part.answers
+                report.pairs += part.pairs
+                report.repeats += part.repeats
+                # After every question, so a run stopped early still leaves what it measured.
+                write_report(args, report, records, time.monotonic() - started)
         except BaseException:
             server.raise_if_dead()
             raise
         finally:
             llm.close()
-    wall_s = time.monotonic() - started
+    print(Path(args.out).read_text() if args.out else summary_text(args, report, records, time.monotonic() - started))
+    return 0
 
-    print(f"judge: {args.model} ({JUDGE_MODELS[args.model].file_stem}), subset {args.subset}", end="")
-    print(f"{', questions ' + ' '.join(args.questions) if args.questions else ''}, repeat {args.repeat}")
-    print(f"{len(report.answers)} labelled answers, {len(report.pairs)} pairs, {len(report.repeats)} repeats;")
-    print(f"{len(report.runs)} scores in {wall_s / 60:.1f} min of wall time")
+
+def summary_text(args: argparse.Namespace, report: ScorerReport, records: list[dict[str, Any]], wall_s: float) -> str:
+    lines = [
+        f"judge: {args.model} ({JUDGE_MODELS[args.model].file_stem}), subset {args.subset}"
+        + (f", questions {' '.join(args.questions)}" if args.questions else "")
+        + f", repeat {args.repeat}, {args.threads} thread(s), "
+        + ("llama-cpp-python's own grammar sampling" if args.stock_grammar else "lazy grammar sampling"),
+        f"{len(report.answers)} labelled answers, {len(report.pairs)} pairs, {len(report.repeats)} repeats; "
+        f"{len(report.runs)} scores in {wall_s / 60:.1f} min of wall time",
+    ]
     rows = summary_rows(report) + budget_rows(report) + token_rows(records) + level_rows(report)
     width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"  {name:<{width}}  {value}")
-    for pair in report.ordered_pairs:
-        if not pair.correct:
-            print(f"  MISSED {pair.id}: {pair.stronger} <= {pair.weaker}")
-    print()
-    print(doc_row(args.label or f"{args.model} ({args.subset})", report))
+    lines += [f"  {name:<{width}}  {value}" for name, value in rows]
+    lines += [f"  MISSED {p.id}: {p.stronger} <= {p.weaker}" for p in report.ordered_pairs if not p.correct]
+    lines += ["", doc_row(args.label or f"{args.model} ({args.subset})", report)]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(args: argparse.Namespace, report: ScorerReport, records: list[dict[str, Any]], wall_s: float) -> None:
+    text = summary_text(args, report, records, wall_s)
     if args.out:
-        args.out.write_text(json.dumps({"report": report.as_dict(), "scores": records}, indent=2))
-        print(f"wrote {args.out}", file=sys.stderr)
-    return 0
+        args.out.write_text(text)
+        args.out.with_name(f"{args.out.stem}.replies.json").write_text(
+            json.dumps({"report": report.as_dict(), "scores": records}, indent=2)
+        )
 
 
 if __name__ == "__main__":

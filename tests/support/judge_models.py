@@ -62,13 +62,21 @@ def missing_judge(key: str) -> str:
     return ""
 
 
-def judge_server(key: str, log_path: Path, *, n_ctx: int = JUDGE_N_CTX) -> LlamaServer:
+def judge_server(
+    key: str, log_path: Path, *, n_ctx: int = JUDGE_N_CTX, lazy_grammar: bool = True, threads: int = 2
+) -> LlamaServer:
     """A llama.cpp server for the judge model, not yet started (use it as a context manager).
 
     The RAM prompt cache keeps the evaluated state of earlier prompts, so scoring another answer to a question
-    seen before only evaluates what differs: the answer at the end of the prompt.
+    seen before only evaluates what differs: the answer at the end of the prompt. `lazy_grammar` checks the
+    schema on the likeliest token first (tests/support/lazy_grammar_server.py): the same replies at temperature 0,
+    over twice as fast; without it the server is llama-cpp-python's own. On cores that other work keeps busy,
+    `threads=1` is steadier than 2: llama.cpp's threads wait for each other at every step, so one thread that loses
+    its core stalls both (docs/judge-quality.md has the measurements).
     """
     gguf = judge_gguf(key)
     if gguf is None:
         raise RuntimeError(missing_judge(key))
-    return LlamaServer(log_path, n_ctx, gguf=gguf, options=["--cache", "true"])
+    module = "tests.support.lazy_grammar_server" if lazy_grammar else "llama_cpp.server"
+    options = ["--cache", "true", "--n_threads", str(threads), "--n_threads_batch", str(threads)]
+    return LlamaServer(log_path, n_ctx, gguf=gguf, options=options, module=module)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 STARTUP_TIMEOUT_S = 180.0
+_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def missing_parts() -> str:
@@ -49,9 +50,16 @@ def _free_port() -> int:
 
 class LlamaServer:
     def __init__(
-        self, log_path: Path, n_ctx: int = 4096, *, gguf: Path | None = None, options: Sequence[str] = ()
+        self,
+        log_path: Path,
+        n_ctx: int = 4096,
+        *,
+        gguf: Path | None = None,
+        options: Sequence[str] = (),
+        module: str = "llama_cpp.server",
     ) -> None:
-        """`gguf` defaults to SmolLM2; `options` are further llama_cpp.server flags (e.g. `--cache true`)."""
+        """`gguf` defaults to SmolLM2; `options` are further server flags (e.g. `--cache true`); `module` is what
+        `python -m` runs, llama_cpp.server or a module of this repository that wraps it."""
         gguf = gguf or smollm2_gguf()
         if gguf is None:
             raise RuntimeError(missing_parts())
@@ -60,6 +68,7 @@ class LlamaServer:
         self.log_path = log_path
         self.n_ctx = n_ctx
         self.options = list(options)
+        self.module = module
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -70,7 +79,7 @@ class LlamaServer:
         command = [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            self.module,
             "--model",
             str(self.gguf),
             "--host",
@@ -84,7 +93,8 @@ class LlamaServer:
             *self.options,
         ]
         with self.log_path.open("wb") as log:
-            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            # From the repository's root, so `module` may be one of its own.
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=_REPO_ROOT)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
