@@ -68,6 +68,7 @@ class RecordingScorer:
                 "question": question.id,
                 "answer": transcript[:80],
                 "overall": result.overall,
+                "scale_min": result.scale_min,
                 "criteria": [
                     {
                         "id": c.id,
@@ -141,6 +142,11 @@ def token_rows(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
     criteria = [c for r in scored for c in r["criteria"]]
     capped = sum(1 for c in criteria if c["capped_from"] is not None)
     rows.append(("criteria capped for citing nothing", f"{capped} of {len(criteria)}"))
+    # A criterion at the scale's minimum rightly cites nothing; the share that matters is among the others.
+    credited = [c for r in scored for c in r["criteria"] if c["score"] > r["scale_min"]]
+    backed = sum(1 for c in credited if c["sentences"] and not c["flagged"])
+    share = f"{backed / len(credited):.0%} ({backed}/{len(credited)})" if credited else "n/a"
+    rows.append(("criteria above the minimum with verified evidence", share))
     return rows
 
 

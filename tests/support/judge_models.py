@@ -70,7 +70,8 @@ def judge_server(
     The RAM prompt cache keeps the evaluated state of earlier prompts, so scoring another answer to a question
     seen before only evaluates what differs: the answer at the end of the prompt. `lazy_grammar` checks the
     schema on the likeliest token first (tests/support/lazy_grammar_server.py): the same replies at temperature 0,
-    over twice as fast; without it the server is llama-cpp-python's own. On cores that other work keeps busy,
+    without the ~70 ms a token that filtering the whole vocabulary costs here; without it the server is
+    llama-cpp-python's own. On cores that other work keeps busy,
     `threads=1` is steadier than 2: llama.cpp's threads wait for each other at every step, so one thread that loses
     its core stalls both (docs/judge-quality.md has the measurements).
     """
