@@ -51,9 +51,12 @@ class RecordingScorer:
 
     kind = "llm"
 
-    def __init__(self, scorer: LlmScorer, sink: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(
+        self, scorer: LlmScorer, sink: Callable[[dict[str, Any]], None], check_server: Callable[[], None]
+    ) -> None:
         self.scorer = scorer
         self.sink = sink
+        self.check_server = check_server
 
     def score(
         self, question: Question, competency: Competency, transcript: str, metrics: DeliveryMetrics | None = None
@@ -62,6 +65,7 @@ class RecordingScorer:
             result = self.scorer.score(question, competency, transcript, metrics)
         except Exception as exc:
             self.sink({"question": question.id, "answer": transcript[:80], "error": str(exc)})
+            self.check_server()  # a dead server ends the run, with its log, instead of failing every answer left
             raise
         self.sink(
             {
@@ -117,6 +121,12 @@ def select(files: list[EvalFile], args: argparse.Namespace) -> list[EvalFile]:
             batches.setdefault(pair.question_key, EvalFile()).pairs.append(pair)
         for repeat in [] if narrowed else filter(chosen, data.repeats):
             batches.setdefault(repeat.question_key, EvalFile()).repeats.append(repeat)
+    if args.resume_at:
+        keys = [key for key in batches if key == ("id", args.resume_at)]
+        if not keys:
+            raise SystemExit(f"judge_quality: no chosen entry is on question {args.resume_at}")
+        order = list(batches)
+        return [batches[key] for key in order[order.index(keys[0]) :]]
     return list(batches.values())
 
 
@@ -191,6 +201,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--questions", nargs="+", metavar="ID", help="only entries on these question ids")
     parser.add_argument("--answers", type=int, metavar="N", help="score at most N labelled answers")
     parser.add_argument("--answers-only", action="store_true", help="leave out the pairs and repeats entries")
+    parser.add_argument("--resume-at", metavar="ID", help="start at this question, skipping the ones before it")
     parser.add_argument("--repeat", type=int, default=1, metavar="N", help="score every labelled answer N times")
     parser.add_argument("--max-tokens", type=int, default=1024, help="cap on a reply's length (LlmSettings)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds one reply may take (LlmSettings)")
@@ -218,7 +229,6 @@ def main() -> int:
         print(f"judge_quality: {why}", file=sys.stderr)
         return 2
     batches = select([load_eval_file(path) for path in eval_files([EVAL_DIR])], args)
-    library = BankLibrary(Path(tempfile.gettempdir()) / "tpm-coach-no-user-banks", ["default"])
     records: list[dict[str, Any]] = []
     started = time.monotonic()
 
@@ -236,12 +246,24 @@ def main() -> int:
             f"{record['prompt_tokens']} + {record['completion_tokens']} tokens"
         )
 
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        judge_server(
-            args.model, Path(tmp) / "server.log", lazy_grammar=not args.stock_grammar, threads=args.threads
-        ) as server,
-    ):
+    with tempfile.TemporaryDirectory() as tmp:
+        log = args.out.with_name(f"{args.out.stem}.server.log") if args.out else Path(tmp) / "server.log"
+        return measure(args, batches, log=log, records=records, keep=keep, progress=progress, started=started)
+
+
+def measure(
+    args: argparse.Namespace,
+    batches: list[EvalFile],
+    *,
+    log: Path,
+    records: list[dict[str, Any]],
+    keep: Callable[[dict[str, Any]], None],
+    progress: Callable[[str], None],
+    started: float,
+) -> int:
+    library = BankLibrary(Path(tempfile.gettempdir()) / "tpm-coach-no-user-banks", ["default"])
+    server = judge_server(args.model, log, lazy_grammar=not args.stock_grammar, threads=args.threads)
+    with server:
         progress(f"{server.module} on {server.base_url}: {server.gguf.name} {' '.join(server.options)}")
         settings = LlmSettings(
             provider=LlmProvider.LLAMA_CPP,
@@ -252,7 +274,7 @@ def main() -> int:
             max_tokens=args.max_tokens,
         )
         llm = connect_scorer(settings, None)
-        scorer = RecordingScorer(llm, keep)
+        scorer = RecordingScorer(llm, keep, server.raise_if_dead)
         report = ScorerReport("llm", repeat=args.repeat)
         try:
             for batch in batches:

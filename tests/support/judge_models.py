@@ -67,8 +67,11 @@ def judge_server(
 ) -> LlamaServer:
     """A llama.cpp server for the judge model, not yet started (use it as a context manager).
 
-    The RAM prompt cache keeps the evaluated state of earlier prompts, so scoring another answer to a question
-    seen before only evaluates what differs: the answer at the end of the prompt. `lazy_grammar` checks the
+    The server's prompt cache (`--cache true`) stays off: in llama-cpp-python 0.3.36 each saved state copies the
+    logits of the whole context (4096 x 152k floats, 2.5 GB for Qwen) outside the cache's size limit, and a run of
+    the 1.5B model grew to 23 GB and was killed for want of memory. Without it the server still reuses what the
+    previous prompt shares with the next, so answers scored one question at a time only evaluate their own text.
+    `lazy_grammar` checks the
     schema on the likeliest token first (tests/support/lazy_grammar_server.py): the same replies at temperature 0,
     without the ~70 ms a token that filtering the whole vocabulary costs here; without it the server is
     llama-cpp-python's own. On cores that other work keeps busy,
@@ -79,5 +82,5 @@ def judge_server(
     if gguf is None:
         raise RuntimeError(missing_judge(key))
     module = "tests.support.lazy_grammar_server" if lazy_grammar else "llama_cpp.server"
-    options = ["--cache", "true", "--n_threads", str(threads), "--n_threads_batch", str(threads)]
+    options = ["--n_threads", str(threads), "--n_threads_batch", str(threads)]
     return LlamaServer(log_path, n_ctx, gguf=gguf, options=options, module=module)
