@@ -17,12 +17,21 @@ ANSWER = (
 )
 
 
-def start_one_question(qtbot: QtBot, window: MainWindow, kind: QuestionKind | None = None) -> None:
+def start_one_question(
+    qtbot: QtBot, window: MainWindow, kind: QuestionKind | None = None, skill: str | None = None
+) -> None:
+    """`skill` (a competency id) keeps the question to one the typed answer addresses: a judge's score is capped
+    for an answer to another question (tpm_coach/scoring/traps.py)."""
     setup = window.practice.setup
     setup.count.setValue(1)
     if kind is not None:
         for other, box in setup.kinds.items():
             box.setChecked(other is kind)
+    if skill is not None:
+        for row in range(setup.skills.count()):
+            item = setup.skills.item(row)
+            wanted = item.data(Qt.ItemDataRole.UserRole) == skill
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
     qtbot.mouseClick(setup.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: window.practice.controller is not None and window.practice.controller.phase is Phase.QUESTION

@@ -35,6 +35,12 @@ def judged_by(tmp_path: Path, server: OpenAIStubServer) -> Harness:
     return make_harness(tmp_path, llm=llm)
 
 
+def start_technical(h: Harness) -> None:
+    """One question the harness's typed answer (a payments migration) addresses: a judge's scores are capped for an
+    answer to another question (tpm_coach/scoring/traps.py)."""
+    start(h, count=1, competencies=("technical-aptitude",))
+
+
 def criterion_ids(h: Harness) -> list[str]:
     assert h.controller.turn is not None
     return [c.id for c in h.controller.turn.competency.rubric.criteria]
@@ -52,7 +58,7 @@ def take_job(h: Harness) -> tuple[Any, Any]:
 
 def test_progress_is_posted_to_the_controller_and_shown_while_scoring(tmp_path: Path, server: OpenAIStubServer) -> None:
     h = judged_by(tmp_path, server)
-    start(h, count=1)
+    start_technical(h)
     ids = criterion_ids(h)
     server.script(json_reply(score_payload(ids, 4), chunk_chars=9))
     h.controller.submit_typed(h.mic.text)
@@ -86,7 +92,7 @@ def test_cancel_ends_a_scoring_that_waits_and_the_answer_can_be_scored_again(
     tmp_path: Path, server: OpenAIStubServer
 ) -> None:
     h = judged_by(tmp_path, server)
-    start(h, count=1)
+    start_technical(h)
     ids = criterion_ids(h)
     whole = json.dumps(score_payload(ids, 4))
     server.script(Reply(content=whole, chunk_chars=9, stream_stall_after=12))  # a few criteria, then silence
@@ -126,7 +132,7 @@ def test_cancel_ends_a_scoring_that_waits_and_the_answer_can_be_scored_again(
 
 def test_a_cancelled_scoring_stores_nothing_even_from_a_scorer_that_finished(tmp_path: Path) -> None:
     h = make_harness(tmp_path)  # the offline scorer finishes at once: its result is refused
-    start(h, count=1)
+    start_technical(h)
     h.controller.submit_typed(h.mic.text)
     assert h.controller.phase is Phase.SCORING
     h.controller.cancel_scoring()  # before the job has even run
@@ -144,7 +150,7 @@ def test_a_cancelled_scoring_stores_nothing_even_from_a_scorer_that_finished(tmp
 
 def test_cancel_outside_scoring_does_nothing(tmp_path: Path) -> None:
     h = make_harness(tmp_path)
-    start(h, count=1)
+    start_technical(h)
     h.controller.cancel_scoring()
     assert h.controller.phase is Phase.QUESTION
     h.controller.submit_typed(h.mic.text)

@@ -69,7 +69,10 @@ class CriterionScore(_Model):
     )
     capped_from: int | None = Field(
         default=None,
-        description="The score the judge gave before it was capped at the middle anchor for citing no evidence.",
+        description=(
+            "The score the judge gave before a cap: the middle anchor for citing no evidence, or a trap in the "
+            "answer (words for the scorer, a list of rubric terms, an answer to another question)."
+        ),
     )
 
 

@@ -37,6 +37,7 @@ from tpm_coach.scoring.reply import (
     verified_criteria,
 )
 from tpm_coach.scoring.text import ensure_answer_present
+from tpm_coach.scoring.traps import apply_cap, find_traps, judge_caps, strictest
 
 # Response formats, best first: OpenAI-style strict schema (OpenAI, vLLM, Ollama, LM Studio, llama.cpp's
 # llama-server); a schema inside JSON mode (llama-cpp-python's server); plain JSON mode plus validation.
@@ -220,7 +221,10 @@ class LlmScorer:
         versions = [prompt.version]
         tokens: list[int | None] = [None, None]
         notes: list[str] = []
-        progress = StreamProgress(competency, self.on_progress) if self.stream and self.on_progress else None
+        caps = judge_caps(find_traps(question, competency, transcript), competency)
+        cap = strictest(caps)
+        ceiling = cap.value if cap else None
+        progress = StreamProgress(competency, self.on_progress, ceiling) if self.stream and self.on_progress else None
         started = self._clock()
         ends_at = started + self.deadline_s
         repaired = False
@@ -252,6 +256,7 @@ class LlmScorer:
                 messages = [*prompt.messages, {"role": "assistant", "content": completion.content or ""}, repair]
         latency_ms = round((self._clock() - started) * 1000)
         criteria, quote_notes = verified_criteria(reply, competency, transcript)
+        criteria = apply_cap(criteria, cap)
         return ScoreResult(
             overall=overall_score(criteria, competency.rubric),
             scale_min=competency.rubric.scale.min,
@@ -264,7 +269,7 @@ class LlmScorer:
             prompt_tokens=tokens[0],
             completion_tokens=tokens[1],
             latency_ms=latency_ms,
-            notes=notes + quote_notes,
+            notes=notes + [c.note for c in caps] + quote_notes,
         )
 
     # -- one completion, with transport retries and the JSON-mode fallback ----------------------

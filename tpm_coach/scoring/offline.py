@@ -4,8 +4,6 @@ outline, used when no LLM is configured. See docs/offline-scorer.md; every score
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tpm_coach.domain import (
     Competency,
     Criterion,
@@ -42,6 +40,7 @@ from tpm_coach.scoring.relevance import (
 )
 from tpm_coach.scoring.specifics import measure_specificity, signposting, star_parts
 from tpm_coach.scoring.text import ensure_answer_present
+from tpm_coach.scoring.traps import Cap, stuffing_cap
 
 MODEL_NAME = "offline-heuristic-v2"
 METHOD_VERSION = "offline-heuristic-v2"
@@ -64,15 +63,6 @@ _COMMUNICATION_HINTS = ("communicat", "concis", "clarity", "clear", "delivery", 
 _MAX_EVIDENCE = 3
 
 
-@dataclass(frozen=True)
-class Cap:
-    """A ceiling on every criterion, with the short reason the rationale gives and the note shown with the score."""
-
-    value: int
-    reason: str
-    note: str
-
-
 class OfflineScorer:
     """Scores without any model or network; the same answer always gets the same score."""
 
@@ -85,7 +75,7 @@ class OfflineScorer:
         ensure_answer_present(transcript)
         reading = read_answer(question, competency, transcript, metrics)
         scale = competency.rubric.scale
-        caps = _caps(scale.min, scale.max, reading, competency)
+        caps = _caps(scale.min, reading, competency)
         cap = min([scale.max, *(c.value for c in caps)])
         cap_reason = next((c.reason for c in caps if c.value == cap), "")
         counted_sentences = [info for info, ok in zip(reading.sentences, reading.counted, strict=True) if ok]
@@ -224,9 +214,9 @@ def _criterion_value(
     return value, limit
 
 
-def _caps(low: int, high: int, reading: Reading, competency: Competency) -> list[Cap]:
+def _caps(low: int, reading: Reading, competency: Competency) -> list[Cap]:
     caps: list[Cap] = []
-    low_cap = low + max(1, (high - low) // 4)
+    low_cap = stuffing_cap(competency)
     if any(i.addresses_scorer for i in reading.sentences):
         caps.append(
             Cap(

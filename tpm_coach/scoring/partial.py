@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import ValidationError
 
@@ -168,9 +168,10 @@ def _decode_key(raw: str) -> str | None:
 class StreamProgress:
     """Follows the streamed replies of one scoring, reporting after every chunk how far the current one is."""
 
-    def __init__(self, competency: Competency, on_progress: ProgressCallback) -> None:
+    def __init__(self, competency: Competency, on_progress: ProgressCallback, ceiling: int | None = None) -> None:
         self._competency = competency
         self._on_progress = on_progress
+        self._ceiling = ceiling  # a trap in the answer caps every criterion (traps.py): shown capped from the start
         self._scanner = CriteriaScanner.for_competency(competency)
         self._tokens = 0
 
@@ -186,4 +187,7 @@ class StreamProgress:
         self._report()
 
     def _report(self) -> None:
-        self._on_progress(ScoringProgress(self._tokens, self._scanner.done))
+        done = self._scanner.done
+        if self._ceiling is not None:
+            done = tuple(replace(c, score=min(c.score, self._ceiling)) for c in done)
+        self._on_progress(ScoringProgress(self._tokens, done))
