@@ -9,6 +9,11 @@ reply's criteria (scores, cited sentences, caps) as JSON, for reading what the m
     .venv/bin/python bench/judge_quality.py --model 0.5b                      # the whole labelled set
     .venv/bin/python bench/judge_quality.py --model 1.5b --subset per-skill   # see SUBSETS
     .venv/bin/python bench/judge_quality.py --model 1.5b --questions risk-002 --answers 2 --repeat 2
+    .venv/bin/python bench/judge_quality.py --model 1.5b --subset per-skill --replay run.replies.json
+
+`--replay` scores again from a run's recorded replies instead of a server: the judge's criterion scores as they
+were, through what the app does with them today (the caps of tpm_coach/scoring/traps.py), so a change made after
+the judge answered is measured on the very same replies.
 """
 
 from __future__ import annotations
@@ -28,10 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.support.judge_models import JUDGE_MODELS, judge_server, missing_judge
 from tpm_coach.banks.library import BankLibrary
 from tpm_coach.config import LlmProvider, LlmSettings
-from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
+from tpm_coach.domain import Competency, CriterionScore, DeliveryMetrics, Evidence, Question, ScoreResult
+from tpm_coach.errors import ScoringError
 from tpm_coach.scoring.eval import EvalAnswer, EvalFile, EvalPair, EvalRepeat, eval_files, load_eval_file, run_eval
 from tpm_coach.scoring.eval_report import TRAPS, ScorerReport, summary_rows
 from tpm_coach.scoring.llm import LlmScorer, connect_scorer
+from tpm_coach.scoring.overall import overall_score
+from tpm_coach.scoring.traps import apply_cap, find_traps, judge_caps, strictest
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
 BUDGET_S = 60.0  # complete feedback from a 1.5B local model (DESIGN.md, performance budgets)
@@ -73,17 +81,7 @@ class RecordingScorer:
                 "answer": transcript[:80],
                 "overall": result.overall,
                 "scale_min": result.scale_min,
-                "criteria": [
-                    {
-                        "id": c.id,
-                        "score": c.score,
-                        "capped_from": c.capped_from,
-                        "flagged": c.flagged,
-                        "sentences": [e.quote[:60] for e in c.evidence],
-                        "rationale": c.rationale,
-                    }
-                    for c in result.criteria
-                ],
+                "criteria": _criteria_record(result),
                 "prompt_version": result.prompt_version,
                 "prompt_tokens": result.prompt_tokens,
                 "completion_tokens": result.completion_tokens,
@@ -92,6 +90,76 @@ class RecordingScorer:
             }
         )
         return result
+
+
+class ReplayScorer:
+    """The criterion scores a judge gave in a recorded run (`--out`), with today's trap caps applied."""
+
+    kind = "llm"
+
+    def __init__(self, paths: list[Path], sink: Callable[[dict[str, Any]], None]) -> None:
+        self.sink = sink
+        self.recorded: dict[tuple[str, str], dict[str, Any]] = {}
+        for path in paths:
+            for record in json.loads(path.read_text())["scores"]:
+                if "overall" in record:
+                    self.recorded[(record["question"], record["answer"])] = record
+
+    def score(
+        self, question: Question, competency: Competency, transcript: str, metrics: DeliveryMetrics | None = None
+    ) -> ScoreResult:
+        record = self.recorded.get((question.id, transcript[:80]))
+        if record is None:
+            raise ScoringError(f"no recorded reply for {question.id}: {transcript[:40]}...")
+        criteria = [
+            CriterionScore(
+                id=c["id"],
+                score=c["score"],
+                rationale=c["rationale"],
+                evidence=[_located(transcript, quote) for quote in c["sentences"] if quote in transcript],
+                flagged=c["flagged"],
+                capped_from=c["capped_from"],
+            )
+            for c in record["criteria"]
+        ]
+        caps = judge_caps(find_traps(question, competency, transcript), competency)
+        criteria = apply_cap(criteria, strictest(caps))
+        result = ScoreResult(
+            overall=overall_score(criteria, competency.rubric),
+            scale_min=competency.rubric.scale.min,
+            scale_max=competency.rubric.scale.max,
+            criteria=criteria,
+            scorer="llm",
+            model=record.get("model", ""),
+            prompt_version=record["prompt_version"],
+            prompt_tokens=record["prompt_tokens"],
+            completion_tokens=record["completion_tokens"],
+            latency_ms=record["latency_ms"],
+            notes=[*record["notes"], *(c.note for c in caps)],
+        )
+        self.sink(
+            {**record, "overall": result.overall, "scale_min": result.scale_min, "criteria": _criteria_record(result)}
+        )
+        return result
+
+
+def _located(transcript: str, quote: str) -> Evidence:
+    start = transcript.index(quote)
+    return Evidence(quote=quote, start=start, end=start + len(quote))
+
+
+def _criteria_record(result: ScoreResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.id,
+            "score": c.score,
+            "capped_from": c.capped_from,
+            "flagged": c.flagged,
+            "sentences": [e.quote[:60] for e in c.evidence],
+            "rationale": c.rationale,
+        }
+        for c in result.criteria
+    ]
 
 
 def select(files: list[EvalFile], args: argparse.Namespace) -> list[EvalFile]:
@@ -151,7 +219,7 @@ def token_rows(records: list[dict[str, Any]]) -> list[tuple[str, str]]:
         rows.append((f"mean {key.replace('_', ' ')}", f"{statistics.fmean(values):.0f}" if values else "n/a"))
     criteria = [c for r in scored for c in r["criteria"]]
     capped = sum(1 for c in criteria if c["capped_from"] is not None)
-    rows.append(("criteria capped for citing nothing", f"{capped} of {len(criteria)}"))
+    rows.append(("criteria capped (citing nothing, or a trap)", f"{capped} of {len(criteria)}"))
     # A criterion at the scale's minimum rightly cites nothing; the share that matters is among the others.
     credited = [c for r in scored for c in r["criteria"] if c["score"] > r["scale_min"]]
     backed = sum(1 for c in credited if c["sentences"] and not c["flagged"])
@@ -218,13 +286,20 @@ def parse_args() -> argparse.Namespace:
         "(NAME.replies.json)",
     )
     parser.add_argument("--label", default="", help="the first cell of the doc's table row")
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="score from these recorded runs (NAME.replies.json) with today's caps instead of a server",
+    )
     return parser.parse_args()
 
 
 def main() -> int:
     args = parse_args()
 
-    why = missing_judge(args.model)
+    why = None if args.replay else missing_judge(args.model)
     if why:
         print(f"judge_quality: {why}", file=sys.stderr)
         return 2
@@ -246,6 +321,8 @@ def main() -> int:
             f"{record['prompt_tokens']} + {record['completion_tokens']} tokens"
         )
 
+    if args.replay:
+        return replay(args, batches, records=records, keep=keep, progress=progress, started=started)
     with tempfile.TemporaryDirectory() as tmp:
         log = args.out.with_name(f"{args.out.stem}.server.log") if args.out else Path(tmp) / "server.log"
         return measure(args, batches, log=log, records=records, keep=keep, progress=progress, started=started)
@@ -293,12 +370,34 @@ def measure(
     return 0
 
 
+def replay(
+    args: argparse.Namespace,
+    batches: list[EvalFile],
+    *,
+    records: list[dict[str, Any]],
+    keep: Callable[[dict[str, Any]], None],
+    progress: Callable[[str], None],
+    started: float,
+) -> int:
+    library = BankLibrary(Path(tempfile.gettempdir()) / "tpm-coach-no-user-banks", ["default"])
+    scorer = ReplayScorer(args.replay, keep)
+    (report,) = run_eval(batches, library, {"llm": scorer}, repeat=args.repeat, progress=progress)
+    write_report(args, report, records, time.monotonic() - started)
+    print(Path(args.out).read_text() if args.out else summary_text(args, report, records, time.monotonic() - started))
+    return 0
+
+
 def summary_text(args: argparse.Namespace, report: ScorerReport, records: list[dict[str, Any]], wall_s: float) -> str:
+    how = (
+        f"replayed from {' '.join(p.name for p in args.replay)} with today's caps"
+        if args.replay
+        else f"{args.threads} thread(s), "
+        + ("llama-cpp-python's own grammar sampling" if args.stock_grammar else "lazy grammar sampling")
+    )
     lines = [
         f"judge: {args.model} ({JUDGE_MODELS[args.model].file_stem}), subset {args.subset}"
         + (f", questions {' '.join(args.questions)}" if args.questions else "")
-        + f", repeat {args.repeat}, {args.threads} thread(s), "
-        + ("llama-cpp-python's own grammar sampling" if args.stock_grammar else "lazy grammar sampling"),
+        + f", repeat {args.repeat}, {how}",
         f"{len(report.answers)} labelled answers, {len(report.pairs)} pairs, {len(report.repeats)} repeats; "
         f"{len(report.runs)} scores in {wall_s / 60:.1f} min of wall time",
     ]
