@@ -300,6 +300,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
 
+def _is_warm_up(request: RecordedRequest) -> bool:
+    body = request.body
+    return body.get("max_tokens") == 1 and "response_format" not in body and not body.get("stream")
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -310,10 +315,13 @@ class OpenAIStubServer:
     """Serve scripted chat completions on 127.0.0.1 (or `host`); use as a context manager.
 
     `script(...)` queues replies in order; once the queue is empty `default` answers (a 500 unless set).
+    The app's warm-ups (tpm_coach/scoring/warm.py: one token, no reply format, sent as a question is shown) are
+    answered at once and kept apart in `warm_ups`, so scripted replies and `requests` stay the scoring requests'.
     """
 
     def __init__(self, default: Responder | None = None, *, host: str = "127.0.0.1") -> None:
         self.requests: list[RecordedRequest] = []
+        self.warm_ups: list[RecordedRequest] = []
         self.default: Responder = default or error_reply(500, "no scripted reply left")
         self.host = host
         self._queue: list[Responder] = []
@@ -340,6 +348,9 @@ class OpenAIStubServer:
 
     def _next_reply(self, request: RecordedRequest) -> Reply:
         with self._lock:
+            if _is_warm_up(request):
+                self.warm_ups.append(request)
+                return Reply(content=" ")
             self.requests.append(request)
             responder = self._queue.pop(0) if self._queue else self.default
         return responder(request) if callable(responder) else responder

@@ -19,7 +19,7 @@ import numpy as np
 
 from tpm_coach.banks import BankLibrary
 from tpm_coach.config import LlmSettings, PracticeSettings, Settings
-from tpm_coach.domain import DeliveryMetrics, Transcript, Word
+from tpm_coach.domain import Competency, DeliveryMetrics, Question, Transcript, Word
 from tpm_coach.errors import KnownError
 from tpm_coach.paths import DataPaths
 from tpm_coach.practice import Phase, PracticeController, PracticeServices, ProblemRaised, SessionOptions
@@ -200,6 +200,7 @@ def make_harness(
     score_failures: list[Exception] | None = None,
     scorers: Callable[[ScorerChoice], Scorer] | None = None,
     llm: LlmSettings | None = None,
+    warm_judge: Callable[[Question, Competency], object] | None = None,
 ) -> Harness:
     data_paths = DataPaths(tmp_path / "data").ensure()
     db = Database.open(data_paths.database)
@@ -252,6 +253,7 @@ def make_harness(
         score_attempt=score_attempt,
         load_history=real.load_history,
         answers=real.answers,
+        warm_judge=warm_judge,
     )
     runner = QueueRunner()
     clock = [100.0]

@@ -21,7 +21,7 @@ def start_one_question(
     qtbot: QtBot, window: MainWindow, kind: QuestionKind | None = None, skill: str | None = None
 ) -> None:
     """`skill` (a competency id) keeps the question to one the typed answer addresses: a judge's score is capped
-    for an answer to another question (tpm_coach/scoring/traps.py)."""
+    for an answer to another question (tpm_coach/scoring/traps.py). ANSWER addresses every planning question."""
     setup = window.practice.setup
     setup.count.setValue(1)
     if kind is not None:

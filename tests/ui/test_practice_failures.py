@@ -24,7 +24,7 @@ def test_retry_after_scoring_failed_keeps_the_answer(
     window = main_window
     use_stub_llm(window.context, stub_llm)
     stub_llm.script(error_reply(500, "the model crashed"))
-    start_one_question(qtbot, window)
+    start_one_question(qtbot, window, skill="planning-strategy")
     page = window.practice.question
     page.show_typing(True)
     page.typed.setPlainText(ANSWER)
@@ -59,7 +59,7 @@ def test_score_offline_from_the_failure_row(qtbot: QtBot, main_window: MainWindo
     window = main_window
     use_stub_llm(window.context, stub_llm)
     stub_llm.script(error_reply(503, "overloaded"))
-    start_one_question(qtbot, window)
+    start_one_question(qtbot, window, skill="planning-strategy")
     page = window.practice.question
     page.show_typing(True)
     page.typed.setPlainText(ANSWER)
@@ -81,7 +81,7 @@ def test_closing_the_window_cancels_a_scoring_call_that_hangs(
     use_stub_llm(window.context, stub_llm)
     window.context.settings.llm.timeout_s = 300  # longer than any wait here: only cancelling can end the call
     stub_llm.default = Reply(content="{}", delay_s=300)  # accepts the request, then says nothing
-    start_one_question(qtbot, window)
+    start_one_question(qtbot, window, skill="planning-strategy")
     page = window.practice.question
     page.show_typing(True)
     page.typed.setPlainText(ANSWER)
@@ -124,7 +124,7 @@ def no_sound_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.usefixtures("no_sound_server")
 def test_no_microphone_says_so_and_offers_typing(qtbot: QtBot, main_window: MainWindow) -> None:
     window = main_window
-    start_one_question(qtbot, window)
+    start_one_question(qtbot, window, skill="planning-strategy")
     page = window.practice.question
     qtbot.mouseClick(page.record, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: message_button(window, "No microphone found", "Type my answer") is not None)

@@ -25,7 +25,7 @@ def test_provisional_criteria_show_as_they_arrive_and_cancel_keeps_the_answer(
     window = main_window
     use_stub_llm(window.context, stub_llm)
     window.context.settings.llm.timeout_s = 120  # the server below falls silent: only Cancel ends the call
-    start_one_question(qtbot, window, skill="technical-aptitude")
+    start_one_question(qtbot, window, skill="planning-strategy")
     controller = window.practice.controller
     assert controller is not None and controller.turn is not None
     rubric = controller.turn.competency.rubric
@@ -74,7 +74,7 @@ def test_judging_starts_afresh_for_each_answer(
     window = main_window
     use_stub_llm(window.context, stub_llm)
     window.context.settings.llm.timeout_s = 120
-    start_one_question(qtbot, window, skill="technical-aptitude")
+    start_one_question(qtbot, window, skill="planning-strategy")
     controller = window.practice.controller
     assert controller is not None and controller.turn is not None
     ids = [c.id for c in controller.turn.competency.rubric.criteria]

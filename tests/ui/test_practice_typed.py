@@ -18,7 +18,7 @@ def test_typed_answer_is_scored_and_explained(
     window = main_window
     use_stub_llm(window.context, stub_llm)
     stub_llm.script(rubric_reply(window, score=4))
-    start_one_question(qtbot, window, QuestionKind.BEHAVIORAL)  # behavioural answers get the STAR check
+    start_one_question(qtbot, window, QuestionKind.BEHAVIORAL, skill="planning-strategy")  # STAR check
     page = window.practice.question
     question_text = page.question.text()
     assert question_text
@@ -73,7 +73,7 @@ def test_follow_up_and_retry_then_compare(qtbot: QtBot, main_window: MainWindow,
     window = main_window
     use_stub_llm(window.context, stub_llm)
     stub_llm.script(rubric_reply(window, score=3), rubric_reply(window, score=4), rubric_reply(window, score=5))
-    start_one_question(qtbot, window)
+    start_one_question(qtbot, window, skill="planning-strategy")
     page, feedback = window.practice.question, window.practice.feedback
 
     def answer(text: str) -> None:
@@ -110,7 +110,7 @@ def test_from_submit_to_feedback_the_gui_thread_reads_nothing(
     window = main_window
     use_stub_llm(window.context, stub_llm)
     stub_llm.script(rubric_reply(window, score=4))
-    start_one_question(qtbot, window)
+    start_one_question(qtbot, window, skill="planning-strategy")
     page = window.practice.question
     page.show_typing(True)
     page.typed.setPlainText(ANSWER)

@@ -77,6 +77,10 @@ class PracticeController(PhaseMachine):
         self._transcript: Transcript | None = None  # heard or typed, and not yet known to be stored
         self._comparable: tuple[AttemptRecord, ...] = ()  # read with `record`
         self._scoring: ScoringCall | None = None  # the scoring under way, which Cancel stops
+        # One warm-up at a time: a slow judge reads one prompt at a time anyway, and questions skipped quickly must
+        # not fill the worker threads that recording needs. The newest question waits for the one in flight.
+        self._warming = False
+        self._warm_next: Turn | None = None
         self._closing = threading.Event()
 
     # -- what the view reads -----------------------------------------------------------------------
@@ -167,11 +171,31 @@ class PracticeController(PhaseMachine):
         self._transcript = None
         self._comparable = ()
         self._show_text("")
+        self._warm_judge(turn)
         if self.settings.thinking_seconds > 0:
             self._thinking_deadline = self.clock() + self.settings.thinking_seconds
             self._set_phase(Phase.THINKING)
         else:
             self._set_phase(Phase.QUESTION)
+
+    def _warm_judge(self, turn: Turn) -> None:
+        """While the candidate thinks and speaks, a local judge reads everything of the prompt but the answer."""
+        if self.services.warm_judge is None:
+            return
+        self._warm_next = turn
+        if not self._warming:
+            self._start_warm_up()
+
+    def _start_warm_up(self) -> None:
+        warm, turn, self._warm_next = self.services.warm_judge, self._warm_next, None
+        self._warming = warm is not None and turn is not None
+        if warm is not None and turn is not None:
+            self.runner.submit(lambda: warm(turn.question, turn.competency), self._warm_up_ended, self._warm_up_ended)
+
+    def _warm_up_ended(self, _outcome: object) -> None:
+        """Nothing depends on how it went (a judge that is down is reported when the answer is scored): the next
+        question shown meanwhile, if any, is read now."""
+        self._start_warm_up()
 
     def tick(self) -> None:
         """Called often (~30 Hz) by the host: ends the thinking countdown, notices a recorder that stopped."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
+from tpm_coach.domain import AttemptRecord, Competency, DeliveryMetrics, Question, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
 from tpm_coach.practice.answers import AnswerStore
 from tpm_coach.practice.scoring_call import ScoringCall
@@ -107,3 +107,5 @@ class PracticeServices:
     score_attempt: ScoreAttempt
     load_history: Callable[[], list[AttemptRecord]]  # scored attempts, oldest first
     answers: AnswerStore
+    # Reads a question's scoring prompt into a local judge while the candidate answers (scoring/warm.py).
+    warm_judge: Callable[[Question, Competency], object] | None = None

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from tpm_coach.config import Settings
-from tpm_coach.domain import AttemptRecord, DeliveryMetrics, ScoreResult, Transcript
+from tpm_coach.domain import AttemptRecord, Competency, DeliveryMetrics, Question, ScoreResult, Transcript
 from tpm_coach.errors import KnownError
 from tpm_coach.paths import DataPaths
 from tpm_coach.practice.answers import AnswerStore, attempts_for_worker
@@ -103,6 +103,12 @@ def build_services(
                 factory = call.watching(factory)
             return ScoringService(attempts, factory).score_attempt(attempt_id, scorer=scorer)
 
+    def warm_judge(question: Question, competency: Competency) -> bool:
+        from tpm_coach.scoring.warm import warm_judge as warm
+
+        # A local judge needs no key; one that wants it is simply not warmed.
+        return warm(settings().llm, question, competency, cancellation=cancellation)
+
     def load_history() -> list[AttemptRecord]:
         with attempts_for_worker(db_path) as attempts:
             return attempts.list_scored()
@@ -116,4 +122,5 @@ def build_services(
         score_attempt=score_attempt,
         load_history=load_history,
         answers=AnswerStore(data_paths),
+        warm_judge=None if scorers is not None else warm_judge,
     )
