@@ -7,7 +7,11 @@ question as the first, so the server can reuse the prompt's prefix (everything b
 Prints each time and its ratio to the budgets (first criterion 20 s, whole feedback 60 s with a 1.5B model),
 plus a projection for a 1.5B model from the token counts and the rates measured on this kind of machine.
 
-    .venv/bin/python bench/judge_stream.py [--gguf model.gguf] [--rounds 1] [--max-tokens 1200]
+    .venv/bin/python bench/judge_stream.py [--gguf model.gguf] [--rounds 1] [--max-tokens 1200] [--warm]
+
+`--warm` does what a practice session does as each question is shown (tpm_coach/scoring/warm.py): the judge reads
+the prompt before the answer first, as if the candidate had spoken for longer than that takes, and the times run
+from the scoring request ("Stop") as before.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from tpm_coach.scoring.llm import connect_scorer
 from tpm_coach.scoring.partial import ScoringProgress
 from tpm_coach.scoring.prompts import build_scoring_prompt
 from tpm_coach.scoring.reply import ReplyLimits
+from tpm_coach.scoring.warm import warm_judge
 
 FIRST_BUDGET_S = 20.0
 WHOLE_BUDGET_S = 60.0
@@ -202,6 +207,7 @@ def main() -> int:
     parser.add_argument("--gguf", type=Path, help="serve this model instead of SmolLM2")
     parser.add_argument("--rounds", type=int, default=1, help="score every answer this many times")
     parser.add_argument("--max-tokens", type=int, default=1200)
+    parser.add_argument("--warm", action="store_true", help="warm the judge with each new question first")
     args = parser.parse_args()
     if args.gguf is None and missing_parts():
         print(f"cannot run: {missing_parts()}", file=sys.stderr)
@@ -214,8 +220,17 @@ def main() -> int:
             settings = LlmSettings(
                 provider=LlmProvider.LLAMA_CPP, base_url=server.base_url, model="local", max_retries=1
             )
+            warmed: str | None = None
             for _ in range(args.rounds):
-                for case in answers(bank):
+                for listed in answers(bank):
+                    label, question, competency, answer = listed
+                    case = listed
+                    if args.warm and question.id != warmed:
+                        started = time.perf_counter()
+                        ok = warm_judge(settings, question, competency)
+                        took = time.perf_counter() - started
+                        print(f"{question.id}: warm-up {'read' if ok else 'FAILED'} in {took:.1f} s", flush=True)
+                        warmed, case = question.id, (f"{label} (warmed)", question, competency, answer)
                     run = judge(settings, case, max_tokens=args.max_tokens)
                     measure_prompt(run, server.base_url, case)
                     first, whole = seconds(run.first_criterion_s), seconds(run.whole_s)
