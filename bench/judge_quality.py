@@ -39,7 +39,7 @@ from tpm_coach.scoring.eval import EvalAnswer, EvalFile, EvalPair, EvalRepeat, e
 from tpm_coach.scoring.eval_report import TRAPS, ScorerReport, summary_rows
 from tpm_coach.scoring.llm import LlmScorer, connect_scorer
 from tpm_coach.scoring.overall import overall_score
-from tpm_coach.scoring.traps import apply_cap, find_traps, judge_caps, strictest
+from tpm_coach.scoring.traps import apply_cap, find_traps, strictest, trap_caps
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "eval"
 BUDGET_S = 60.0  # complete feedback from a 1.5B local model (DESIGN.md, performance budgets)
@@ -122,7 +122,7 @@ class ReplayScorer:
             )
             for c in record["criteria"]
         ]
-        caps = judge_caps(find_traps(question, competency, transcript), competency)
+        caps = trap_caps(find_traps(question, competency, transcript), competency, offline=False)
         criteria = apply_cap(criteria, strictest(caps))
         result = ScoreResult(
             overall=overall_score(criteria, competency.rubric),

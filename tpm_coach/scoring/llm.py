@@ -37,7 +37,7 @@ from tpm_coach.scoring.reply import (
     verified_criteria,
 )
 from tpm_coach.scoring.text import ensure_answer_present
-from tpm_coach.scoring.traps import apply_cap, find_traps, judge_caps, strictest
+from tpm_coach.scoring.traps import apply_cap, find_traps, strictest, trap_caps
 
 # Response formats, best first: OpenAI-style strict schema (OpenAI, vLLM, Ollama, LM Studio, llama.cpp's
 # llama-server); a schema inside JSON mode (llama-cpp-python's server); plain JSON mode plus validation.
@@ -221,7 +221,7 @@ class LlmScorer:
         versions = [prompt.version]
         tokens: list[int | None] = [None, None]
         notes: list[str] = []
-        caps = judge_caps(find_traps(question, competency, transcript), competency)
+        caps = trap_caps(find_traps(question, competency, transcript), competency, offline=False)
         cap = strictest(caps)
         ceiling = cap.value if cap else None
         progress = StreamProgress(competency, self.on_progress, ceiling) if self.stream and self.on_progress else None

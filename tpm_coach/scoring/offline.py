@@ -40,7 +40,7 @@ from tpm_coach.scoring.relevance import (
 )
 from tpm_coach.scoring.specifics import measure_specificity, signposting, star_parts
 from tpm_coach.scoring.text import ensure_answer_present
-from tpm_coach.scoring.traps import Cap, stuffing_cap
+from tpm_coach.scoring.traps import Cap, Traps, trap_caps
 
 MODEL_NAME = "offline-heuristic-v2"
 METHOD_VERSION = "offline-heuristic-v2"
@@ -75,7 +75,7 @@ class OfflineScorer:
         ensure_answer_present(transcript)
         reading = read_answer(question, competency, transcript, metrics)
         scale = competency.rubric.scale
-        caps = _caps(scale.min, reading, competency)
+        caps = _caps(reading, competency)
         cap = min([scale.max, *(c.value for c in caps)])
         cap_reason = next((c.reason for c in caps if c.value == cap), "")
         counted_sentences = [info for info, ok in zip(reading.sentences, reading.counted, strict=True) if ok]
@@ -214,47 +214,14 @@ def _criterion_value(
     return value, limit
 
 
-def _caps(low: int, reading: Reading, competency: Competency) -> list[Cap]:
-    caps: list[Cap] = []
-    low_cap = stuffing_cap(competency)
-    if any(i.addresses_scorer for i in reading.sentences):
-        caps.append(
-            Cap(
-                low,
-                "part of the answer speaks to the scorer",
-                "Part of this answer speaks to the scorer instead of the interviewer (for example asking for full "
-                f"marks); an interviewer would not take it seriously, so every criterion is scored {low}.",
-            )
-        )
-    if reading.stuffed:
-        caps.append(
-            Cap(
-                low_cap,
-                "the answer lists rubric terms",
-                "Much of this answer is a list or repetition of rubric terms rather than sentences that explain "
-                f"what you did, so every criterion is capped at {low_cap}. Speak in full sentences with specifics.",
-            )
-        )
-    if reading.shape.looks_non_english:
-        caps.append(
-            Cap(
-                low,
-                "the answer is not in English",
-                "This answer does not appear to be in English, which the offline scorer cannot read; "
-                "score it with an LLM instead (Settings > LLM).",
-            )
-        )
-    elif reading.off_topic:
-        caps.append(
-            Cap(
-                low,
-                "the answer does not address the question",
-                "This answer does not seem to address the question: few of its words relate to what was asked, "
-                f"to the question's strong-answer outline or to {competency.name.lower()}, so every criterion is "
-                f"scored {low}. Answer the question asked; the offline scorer cannot judge an answer to another one.",
-            )
-        )
-    return caps
+def _caps(reading: Reading, competency: Competency) -> list[Cap]:
+    traps = Traps(
+        addresses_scorer=any(i.addresses_scorer for i in reading.sentences),
+        stuffed=reading.stuffed,
+        non_english=reading.shape.looks_non_english,
+        off_topic=reading.off_topic,
+    )
+    return trap_caps(traps, competency, offline=True)
 
 
 def _delivery_penalty(metrics: DeliveryMetrics) -> bool:

@@ -64,10 +64,19 @@ def stuffing_cap(competency: Competency) -> int:
     return scale.min + max(1, (scale.max - scale.min) // 4)
 
 
-def judge_caps(traps: Traps, competency: Competency) -> list[Cap]:
-    """The caps an LLM's scores get. An answer in another language is not capped: a model can read it, and the
-    relevance check cannot, so it is not applied there either."""
-    low = competency.rubric.scale.min
+def trap_caps(traps: Traps, competency: Competency, *, offline: bool) -> list[Cap]:
+    """The caps a score gets for the traps in its answer. The offline scorer scores such an answer outright; a
+    judge's scores are held down whatever it gave. An answer in another language is the offline scorer's limit
+    only: a model can read it."""
+    low, high = competency.rubric.scale.min, stuffing_cap(competency)
+    scored, capped = (
+        (f"scored {low}", f"capped at {high}")
+        if offline
+        else (
+            f"capped at {low} whatever the judge gave",
+            f"capped at {high} whatever the judge gave",
+        )
+    )
     caps: list[Cap] = []
     if traps.addresses_scorer:
         caps.append(
@@ -75,30 +84,41 @@ def judge_caps(traps: Traps, competency: Competency) -> list[Cap]:
                 low,
                 "part of the answer speaks to the scorer",
                 "Part of this answer speaks to the scorer instead of the interviewer (for example asking for full "
-                f"marks); an interviewer would not take it seriously, so every criterion is capped at {low} "
-                "whatever the judge gave.",
+                f"marks); an interviewer would not take it seriously, so every criterion is {scored}.",
             )
         )
     if traps.stuffed:
-        high = stuffing_cap(competency)
         caps.append(
             Cap(
                 high,
                 "the answer lists rubric terms",
                 "Much of this answer is a list or repetition of rubric terms rather than sentences that explain "
-                f"what you did, so every criterion is capped at {high} whatever the judge gave. Speak in full "
-                "sentences with specifics.",
+                f"what you did, so every criterion is {capped}. Speak in full sentences with specifics.",
             )
         )
-    if traps.off_topic:
+    if traps.non_english and offline:
+        caps.append(
+            Cap(
+                low,
+                "the answer is not in English",
+                "This answer does not appear to be in English, which the offline scorer cannot read; "
+                "score it with an LLM instead (Settings > LLM).",
+            )
+        )
+    elif traps.off_topic:
+        advice = (
+            "Answer the question asked; the offline scorer cannot judge an answer to another one."
+            if offline
+            else "If it does answer the question, say how in its own terms: a judge reads a good story told for "
+            "another question as a good answer."
+        )
         caps.append(
             Cap(
                 low,
                 "the answer does not address the question",
                 "This answer does not seem to address the question: few of its words relate to what was asked, "
                 f"to the question's strong-answer outline or to {competency.name.lower()}, so every criterion is "
-                f"capped at {low} whatever the judge gave. If it does answer the question, say how in its own "
-                "terms: a judge reads a good story told for another question as a good answer.",
+                f"{scored}. {advice}",
             )
         )
     return caps
