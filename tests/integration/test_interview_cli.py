@@ -190,3 +190,20 @@ def test_a_generated_probe_that_does_not_quote_the_answer_gives_way_to_the_banks
     follow_up = out["turns"][1]
     assert follow_up["probe_source"] in {"bank", "rubric"} and follow_up["probes"] == ["architecture"]
     assert "never test" not in follow_up["question"]
+
+
+def test_history_lists_the_interview_with_its_format_and_verdict(tmp_path: Path) -> None:
+    typed = answers_file(tmp_path, NO_DESIGN, DESIGN)
+    out = interview(
+        "--format", "screen", "--level", "staff", "--seed", "5", "--typed", str(typed), "--scorer", "offline"
+    )
+
+    listed = tpm("history", "--json")
+    text = tpm("history")
+
+    assert listed.returncode == 0, listed.stderr
+    [row] = json.loads(listed.stdout)
+    verdict = out["debrief"]["verdict"]
+    assert row["interview"] == {"format": "screen", "level": "staff", "verdict": verdict}
+    assert row["title"] == f"Interview · screen · staff · {verdict.replace('_', ' ')}"
+    assert f"[Interview · screen · staff · {verdict.replace('_', ' ')}]" in text.stdout

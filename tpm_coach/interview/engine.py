@@ -25,7 +25,7 @@ from tpm_coach.practice.turn import Turn, TurnKind, follow_up_question
 from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.scoring.service import ScoringService, check_result
 from tpm_coach.storage import Database, SessionRepository
-from tpm_coach.storage.interviews import InterviewRepository
+from tpm_coach.storage.interviews import InterviewRepository, interview_title
 
 MAX_FOLLOW_UPS = 2
 
@@ -90,7 +90,7 @@ class InterviewRun:
         bank_ids: Sequence[str],
     ) -> InterviewRun:
         """Store the session as an interview, then ask its first question."""
-        title = f"Interview: {plan.format.value}, {plan.level.value}"
+        title = interview_title(plan.format.value, plan.level.value)
         with Database.open(services.db_path) as db, db.transaction():
             session_id = SessionRepository(db).create(list(bank_ids), title)
             InterviewRepository(db).create(session_id, plan.format.value, plan.level.value, plan.skills)

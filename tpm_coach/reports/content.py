@@ -13,6 +13,7 @@ from datetime import datetime
 from tpm_coach.display_text import display_safe
 from tpm_coach.domain import AttemptRecord, AttemptStatus
 from tpm_coach.errors import StorageError
+from tpm_coach.reports.threads import thread_answers
 from tpm_coach.storage import AttemptRepository, SessionRepository, SessionSummary
 
 _STATUS_TEXT = {
@@ -80,13 +81,14 @@ class AnswerContent:
     delivery: list[tuple[str, str]]
     transcript: str | None
     notes: list[str]
+    label: str = ""  # "2", or "2 · follow-up 1" for an answer that hangs under question 2
 
 
 def _safe(items: Sequence[str]) -> list[str]:
     return [display_safe(item) for item in items]
 
 
-def answer_content(attempt: AttemptRecord, number: int) -> AnswerContent:
+def answer_content(attempt: AttemptRecord, number: int, label: str = "") -> AnswerContent:
     """The report's view of one answer: question, status, scores, feedback, delivery and transcript."""
     score = attempt.score
     names = {c.id: display_safe(c.name) for c in attempt.competency.rubric.criteria}
@@ -145,6 +147,7 @@ def answer_content(attempt: AttemptRecord, number: int) -> AnswerContent:
         delivery=delivery,
         transcript=display_safe(attempt.transcript.text) if attempt.transcript is not None else None,
         notes=_safe(score.notes) if score else [],
+        label=label or str(number),
     )
 
 
@@ -174,7 +177,7 @@ def build_report(
         banks=_safe([names.get(b, b) for b in summary.bank_ids]),
         skills=skills,
         overall=format_score(summary.overall),
-        answers=[answer_content(a, i) for i, a in enumerate(attempts, start=1)],
+        answers=[answer_content(t.record, i, t.label) for i, t in enumerate(thread_answers(attempts), start=1)],
     )
 
 

@@ -65,7 +65,7 @@ def answer_html(answer: AnswerContent, *, heading: bool = True) -> str:
     """The body markup for one answer (no <html> wrapper)."""
     out = []
     if heading:
-        out.append(f"<h2>{answer.number}. {esc(answer.question)}</h2>")
+        out.append(f"<h2>{esc(answer.label)}. {esc(answer.question)}</h2>")
     facts = [f"{esc(answer.competency)} · {esc(answer.kind)} · {esc(answer.level)} level", esc(answer.status)]
     if answer.duration:
         facts.append(f"{esc(answer.duration)} long")

@@ -50,7 +50,7 @@ def _quote_block(text: str) -> list[str]:
 
 
 def _answer(answer: AnswerContent) -> list[str]:
-    out = [f"## {answer.number}. {_one_line(answer.question)}", ""]
+    out = [f"## {_one_line(answer.label)}. {_one_line(answer.question)}", ""]
     facts = [
         f"**Skill:** {_one_line(answer.competency)}",
         f"**Kind:** {_one_line(answer.kind)}, {_one_line(answer.level)} level",

@@ -32,6 +32,14 @@ class ProbeRow:
     source: str
 
 
+def interview_title(interview_format: str, level: str, verdict: str | None = None) -> str:
+    """ "Interview · loop · senior", with " · lean hire" once the verdict is in."""
+    parts = ["Interview", interview_format, level]
+    if verdict:
+        parts.append(verdict.replace("_", " "))
+    return " · ".join(parts)
+
+
 def _row(r: Any) -> InterviewRow:
     return InterviewRow(
         session_id=r["session_id"],
@@ -56,13 +64,19 @@ class InterviewRepository:
             )
 
     def set_debrief(self, session_id: int, verdict: str | None, debrief: dict[str, Any]) -> None:
+        """Store the debrief, and name the verdict in the session's title so every list of sessions shows it."""
         with self.db.transaction() as conn:
             cur = conn.execute(
                 "UPDATE interviews SET verdict = ?, debrief_json = ? WHERE session_id = ?",
                 (verdict, json.dumps(debrief), session_id),
             )
-        if cur.rowcount != 1:
-            raise StorageError(f"session {session_id} is not an interview")
+            if cur.rowcount != 1:
+                raise StorageError(f"session {session_id} is not an interview")
+            row = conn.execute("SELECT format, level FROM interviews WHERE session_id = ?", (session_id,)).fetchone()
+            conn.execute(
+                "UPDATE sessions SET title = ? WHERE id = ?",
+                (interview_title(row["format"], row["level"], verdict), session_id),
+            )
 
     def get(self, session_id: int) -> InterviewRow | None:
         r = self.db.conn.execute("SELECT * FROM interviews WHERE session_id = ?", (session_id,)).fetchone()
