@@ -25,7 +25,7 @@ from tpm_coach.practice.turn import Turn, TurnKind, follow_up_question
 from tpm_coach.scoring.base import Scorer, ScorerChoice
 from tpm_coach.scoring.service import ScoringService, check_result
 from tpm_coach.storage import Database, SessionRepository
-from tpm_coach.storage.interviews import InterviewRepository, interview_title
+from tpm_coach.storage.interviews import InterviewRepository, TranscriptEdits, interview_title
 
 MAX_FOLLOW_UPS = 2
 
@@ -154,24 +154,35 @@ class InterviewRun:
         self.spend(typed_answer_seconds(text))
         return self._settle(asked, attempt_id, Transcript(text=text, engine="typed", model=""))
 
-    def answer_recorded(self, attempt_id: int, transcript: Transcript, duration_s: float) -> TurnOutcome:
-        """A spoken answer already stored under `as_turn()` (recorded and transcribed by practice's services)."""
+    def answer_recorded(
+        self, attempt_id: int, transcript: Transcript, duration_s: float, edited: str | None = None
+    ) -> TurnOutcome:
+        """A spoken answer already stored under `as_turn()` (recorded and transcribed by practice's services).
+        `edited` is the candidate's correction of the transcript: it is what gets scored, and what was heard
+        is kept beside it."""
         asked = self._require_turn()
         self.spend(duration_s)
-        return self._settle(asked, attempt_id, transcript)
+        return self._settle(asked, attempt_id, transcript, edited)
 
     def _require_turn(self) -> AskedTurn:
         if self._current is None:
             raise KnownError("the interview is over", "read the debrief, or start another interview")
         return self._current
 
-    def _settle(self, asked: AskedTurn, attempt_id: int, transcript: Transcript) -> TurnOutcome:
+    def _settle(
+        self, asked: AskedTurn, attempt_id: int, transcript: Transcript, edited: str | None = None
+    ) -> TurnOutcome:
         metrics = measure_delivery(self.services.delivery_metrics, transcript)
         self.services.answers.save_transcript(attempt_id, transcript, metrics)
+        text = transcript.text
+        if edited is not None and edited.strip() and edited.strip() != transcript.text.strip():
+            text = edited.strip()
+            with Database.open(self.services.db_path) as db:
+                TranscriptEdits(db).save(attempt_id, text)
         if asked.kind is TurnKind.FOLLOW_UP:
-            outcome = self._score_follow_up(asked, attempt_id, transcript.text)
+            outcome = self._score_follow_up(asked, attempt_id, text)
         else:
-            outcome = self._score_question(asked, attempt_id, transcript.text)
+            outcome = self._score_question(asked, attempt_id, text)
         self.turns.append(outcome)
         self._choose_next(asked, outcome)
         return outcome
