@@ -110,3 +110,28 @@ def test_a_generated_probe_must_build_on_the_candidates_own_words(reply: object,
 def test_a_probe_that_quotes_the_answer_is_accepted_whatever_the_spacing() -> None:
     reply = {"quote": "just add  more servers", "follow_up": 'You said "just add more servers": what would that cost?'}
     assert check_probe(reply, ANSWER) == (reply["follow_up"], "just add  more servers")
+
+
+def test_a_follow_up_scored_in_part_stays_out_of_whole_answer_averages(db: Database, tmp_path: Path) -> None:
+    from tpm_coach.interview.follow_up import probed_competency
+    from tpm_coach.practice.skills import skill_stats
+    from tpm_coach.progress import skill_series
+
+    library = BankLibrary(tmp_path / "banks")
+    question = library.question("tech-002")
+    competency = library.competency_for(question)
+    attempts = AttemptRepository(db)
+    session_id = SessionRepository(db).create(["default"])
+    parent = attempts.create(session_id, question, competency, answer_mode="typed")
+    child = attempts.create(session_id, question, competency, answer_mode="typed", parent_attempt_id=parent)
+    answer = "We size for the peak, queue the events, and fail over to a second SMS provider when one is down."
+    for attempt_id in (parent, child):
+        attempts.save_transcript(attempt_id, Transcript(text=answer), DeliveryMetrics())
+    attempts.save_score(parent, OfflineScorer().score(question, competency, answer))
+    attempts.save_score(child, OfflineScorer().score(question, probed_competency(competency, ["architecture"]), answer))
+
+    records = attempts.list_for_session(session_id)
+
+    assert [r.scored_in_part for r in records] == [False, True]
+    assert skill_stats(records)["technical-aptitude"].count == 1
+    assert [p.attempt_id for s in skill_series(records) for p in s.points] == [parent]
