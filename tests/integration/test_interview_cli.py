@@ -207,3 +207,30 @@ def test_history_lists_the_interview_with_its_format_and_verdict(tmp_path: Path)
     assert row["interview"] == {"format": "screen", "level": "staff", "verdict": verdict}
     assert row["title"] == f"Interview · screen · staff · {verdict.replace('_', ' ')}"
     assert f"[Interview · screen · staff · {verdict.replace('_', ' ')}]" in text.stdout
+
+
+def test_the_interview_exports_with_its_debrief_and_follow_ups_under_their_question(tmp_path: Path) -> None:
+    from tpm_coach.reports import load_report
+    from tpm_coach.reports.html import render_html
+    from tpm_coach.reports.markdown import render_markdown
+
+    typed = answers_file(tmp_path, NO_DESIGN, DESIGN)
+    out = interview(
+        "--format", "onsite", "--level", "senior", "--skills", "technical-aptitude", "--seed", "4",
+        "--typed", str(typed), "--scorer", "offline",
+    )  # fmt: skip
+    ctx = AppContext()
+    try:
+        report = load_report(ctx.sessions, ctx.attempts, out["session_id"])
+    finally:
+        ctx.close()
+
+    assert [a.label for a in report.answers] == ["1", "1 · follow-up 1"]
+    text = render_markdown(report)
+    assert text.index("## Debrief") < text.index("## 1. ") < text.index("## 1 · follow-up 1. ")
+    [skill] = out["debrief"]["skills"]
+    signal = skill["signal"].replace("_", " ")
+    assert f"### Technical aptitude: {signal}" in text
+    html = render_html(report)
+    assert "<h2>Debrief</h2>" in html and f"Technical aptitude: {signal}" in html
+    assert all(quote.split(":")[0] in text for quote in skill["evidence"])

@@ -13,8 +13,10 @@ from datetime import datetime
 from tpm_coach.display_text import display_safe
 from tpm_coach.domain import AttemptRecord, AttemptStatus
 from tpm_coach.errors import StorageError
+from tpm_coach.reports.debrief import DebriefContent, debrief_content
 from tpm_coach.reports.threads import thread_answers
 from tpm_coach.storage import AttemptRepository, SessionRepository, SessionSummary
+from tpm_coach.storage.interviews import InterviewRepository
 
 _STATUS_TEXT = {
     AttemptStatus.RECORDING: "recording was interrupted",
@@ -161,10 +163,14 @@ class SessionReport:
     skills: list[str]
     overall: str  # the session mean on the common 1-5 scale
     answers: list[AnswerContent]
+    debrief: DebriefContent | None = None  # an interview's debrief
 
 
 def build_report(
-    summary: SessionSummary, attempts: Sequence[AttemptRecord], bank_names: Mapping[str, str] | None = None
+    summary: SessionSummary,
+    attempts: Sequence[AttemptRecord],
+    bank_names: Mapping[str, str] | None = None,
+    debrief: DebriefContent | None = None,
 ) -> SessionReport:
     """A report from a session summary and its attempts; `bank_names` maps bank ids to display names."""
     names = bank_names or {}
@@ -178,6 +184,7 @@ def build_report(
         skills=skills,
         overall=format_score(summary.overall),
         answers=[answer_content(t.record, i, t.label) for i, t in enumerate(thread_answers(attempts), start=1)],
+        debrief=debrief,
     )
 
 
@@ -192,4 +199,5 @@ def load_report(
         summary = sessions.get(session_id)
     except StorageError as exc:
         raise StorageError(exc.message, "it may have been deleted; refresh the history") from exc
-    return build_report(summary, attempts.list_for_session(session_id), bank_names)
+    debrief = debrief_content(InterviewRepository(sessions.db).get(session_id))
+    return build_report(summary, attempts.list_for_session(session_id), bank_names, debrief)

@@ -123,5 +123,8 @@ def render_html(report: SessionReport) -> str:
         f'<p class="facts">{"<br/>".join(facts)}</p>',
         f"<p><b>Overall: {esc(report.overall)}</b> (mean of the scored answers on a 1-5 scale)</p>",
     ]
+    if report.debrief is not None:
+        body += ["<h2>Debrief</h2>", f"<p><b>{esc(report.debrief.summary)}</b></p>"]
+        body += [f"<h3>{esc(section.title)}</h3>{_list(section.lines)}" for section in report.debrief.sections]
     body += [answer_html(answer) for answer in report.answers]
     return page(report.title, "\n".join(body))
