@@ -222,13 +222,15 @@ class InterviewRun:
 
     def _score_follow_up(self, asked: AskedTurn, attempt_id: int, answer: str) -> TurnOutcome:
         """Score only the probed criteria, keep that score on the follow-up, and update the parent's with it."""
+        if asked.parent_attempt_id is None:
+            raise ValueError("a follow-up is always asked about an answer")
         narrowed = probed_competency(asked.competency, asked.probes)
         score: ScoreResult | None = None
         error = ""
         with attempts_for_worker(self.services.db_path) as attempts:
             record = attempts.get(attempt_id)
             InterviewRepository(attempts.db).record_probe(
-                attempt_id, asked.parent_attempt_id or 0, asked.probes, asked.probe_source
+                attempt_id, asked.parent_attempt_id, asked.probes, asked.probe_source
             )
             try:
                 scorer = self.services.scorer_factory(self.services.scorer)
