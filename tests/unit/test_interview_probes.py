@@ -135,3 +135,10 @@ def test_a_bank_follow_up_the_answer_already_answered_is_not_asked(library: Bank
             again = bank_follow_up_for(question, competency, criterion.id, covered=[], answer=chosen)
             assert again != chosen
     assert found > 10
+
+
+def test_practices_offline_follow_up_no_longer_asks_what_the_answer_covered(library: BankLibrary) -> None:
+    question, _, score = _scored(library, "tech-002", NOTIFICATIONS_WITHOUT_DESIGN)
+    # Both bank follow-ups (a duplicate message, the SMS provider down) were answered already.
+    assert score.follow_up not in question.follow_ups
+    assert score.follow_up == "Can you say more about components and data flow?"

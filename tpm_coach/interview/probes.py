@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tpm_coach.domain import Competency, Criterion, Question, ScoreResult
-from tpm_coach.scoring.features import content_stems
+from tpm_coach.scoring.follow_ups import bank_follow_up_for
 
 MAX_PROBED_CRITERIA = 2
-# A bank follow-up whose content words the answer already holds at this share asks for what was said.
-ALREADY_SAID_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -53,40 +51,6 @@ def covered_criteria(score: ScoreResult, competency: Competency) -> list[str]:
     """Criteria the answer covered well: above the scale's middle. A probe never aims at these."""
     middle = competency.rubric.scale.middle
     return [c.id for c in score.criteria if c.score > middle]
-
-
-def _vocabulary(criterion: Criterion) -> set[str]:
-    return set(content_stems(" ".join([criterion.name, *criterion.listen_for])))
-
-
-def bank_follow_up_for(
-    question: Question,
-    competency: Competency,
-    target: str,
-    *,
-    covered: Sequence[str],
-    answer: str,
-    asked: Sequence[str] = (),
-) -> str | None:
-    """The question's own follow-up that probes `target`: it shares words with the target criterion, more than
-    with any criterion already covered, and does not ask for what the answer already said."""
-    criteria = {c.id: c for c in competency.rubric.criteria}
-    target_words = _vocabulary(criteria[target])
-    covered_words = [_vocabulary(criteria[c]) for c in covered if c in criteria]
-    said = set(content_stems(answer))
-    best: tuple[int, str] | None = None
-    for text in question.follow_ups:
-        if text in asked:
-            continue
-        words = set(content_stems(text))
-        overlap = len(words & target_words)
-        if overlap == 0 or any(len(words & other) >= overlap for other in covered_words):
-            continue
-        if words and len(words & said) / len(words) >= ALREADY_SAID_SHARE:
-            continue
-        if best is None or overlap > best[0]:
-            best = (overlap, text)
-    return None if best is None else best[1]
 
 
 def rubric_probe_text(criterion: Criterion) -> str:
