@@ -1,4 +1,4 @@
-"""The main window: navigation (Practice, History, Progress, Question banks, Settings), the message area,
+"""The main window: navigation (Practice, Interview, History, Progress, Question banks, Settings), the message area,
 and the start-up checks that run in the background once it is shown."""
 
 from __future__ import annotations
@@ -74,11 +74,11 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("practice", "Practice", "practice"),
+    NavEntry("interview", "Interview", "speaker", _interview),
     NavEntry("history", "History", "history", _history),
     NavEntry("progress", "Progress", "progress", _progress),
     NavEntry("banks", "Question banks", "banks", _bank_editor),
     NavEntry("settings", "Settings", "settings"),
-    NavEntry("interview", "Interview", "speaker", _interview),
 )
 
 
