@@ -17,9 +17,10 @@ def open_interview(qtbot: QtBot, window: MainWindow) -> InterviewView:
     return view
 
 
-def start_onsite(qtbot: QtBot, view: InterviewView, skill: str = "technical-aptitude") -> None:
+def start_onsite(qtbot: QtBot, view: InterviewView, skill: str = "technical-aptitude", level: str = "senior") -> None:
     setup = view.setup
     setup.format.setCurrentIndex(setup.format.findData("onsite"))
+    setup.level.setCurrentIndex(setup.level.findData(level))
     for row in range(setup.skills.count()):
         item = setup.skills.item(row)
         checked = item.data(Qt.ItemDataRole.UserRole) == skill
