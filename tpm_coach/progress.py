@@ -44,8 +44,8 @@ def attempt_time(attempt: AttemptRecord) -> datetime:
 
 
 def _scored(attempts: Iterable[AttemptRecord]) -> list[tuple[AttemptRecord, ScoreResult]]:
-    """Attempts that carry a score, oldest first."""
-    pairs = [(a, a.score) for a in attempts if a.score is not None]
+    """Attempts that carry a whole answer's score, oldest first."""
+    pairs = [(a, a.score) for a in attempts if a.score is not None and not a.scored_in_part]
     pairs.sort(key=lambda pair: (pair[0].created_at, pair[0].id))
     return pairs
 

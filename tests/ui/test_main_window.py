@@ -80,11 +80,11 @@ def stored_attempt(
 
 def test_navigation_by_list_and_shortcut(qtbot: QtBot, main_window: MainWindow) -> None:
     assert main_window.stack.currentWidget() is main_window.practice
-    main_window.nav.setCurrentRow(4)
+    main_window.nav.setCurrentRow(5)
     assert main_window.stack.currentWidget() is main_window.settings
     qtbot.keyClick(main_window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert main_window.stack.currentWidget() is main_window.practice
-    qtbot.keyClick(main_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(main_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     history = main_window.views["history"]
     assert main_window.stack.currentWidget() is history
     assert type(history).__name__ == "HistoryView"

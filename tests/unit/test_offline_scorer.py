@@ -75,7 +75,11 @@ def test_evidence_is_the_sentences_that_earned_credit(risk: tuple[Question, Comp
 def test_feedback_comes_from_the_rubric_and_the_question(risk: tuple[Question, Competency]) -> None:
     question, competency = risk
     result = OfflineScorer().score(question, competency, WEAK_RISK)
-    assert result.follow_up in question.follow_ups
+    # Neither of the question's own follow-ups speaks to a weakest criterion, so the follow-up names one.
+    lowest = min(c.score for c in result.criteria)
+    weakest = {c.id for c in result.criteria if c.score == lowest}
+    names = [c.name.lower() for c in competency.rubric.criteria if c.id in weakest]
+    assert result.follow_up in [f"Can you say more about {name}?" for name in names]
     assert result.stronger_answer == question.strong_answer
     assert result.improvements
     scores = {c.id: c.score for c in result.criteria}

@@ -37,6 +37,14 @@ class AttemptRecord:
     scores: tuple[StoredScore, ...] = ()  # every score the answer was given, oldest first, `score` among them
 
     @property
+    def scored_in_part(self) -> bool:
+        """True for an interview follow-up scored only on the criteria it probed: its overall is not a whole
+        answer's (the parent answer's score already carries what it showed), so whole-answer averages skip it."""
+        if self.score is None:
+            return False
+        return {c.id for c in self.score.criteria} != {c.id for c in self.competency.rubric.criteria}
+
+    @property
     def earlier_scores(self) -> list[StoredScore]:
         """The kept scores that are not current, newest first."""
         return [s for s in reversed(self.scores) if not s.current]

@@ -36,7 +36,7 @@ def skill_stats(records: Iterable[AttemptRecord]) -> dict[str, SkillStat]:
     totals: dict[str, list[float]] = {}
     names: dict[str, str] = {}
     for record in records:
-        if record.score is None:
+        if record.score is None or record.scored_in_part:
             continue
         totals.setdefault(record.competency.id, []).append(common_overall(record.score))
         names[record.competency.id] = record.competency.name

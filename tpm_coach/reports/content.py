@@ -13,7 +13,10 @@ from datetime import datetime
 from tpm_coach.display_text import display_safe
 from tpm_coach.domain import AttemptRecord, AttemptStatus
 from tpm_coach.errors import StorageError
+from tpm_coach.reports.debrief import DebriefContent, debrief_content
+from tpm_coach.reports.threads import thread_answers
 from tpm_coach.storage import AttemptRepository, SessionRepository, SessionSummary
+from tpm_coach.storage.interviews import InterviewRepository
 
 _STATUS_TEXT = {
     AttemptStatus.RECORDING: "recording was interrupted",
@@ -80,13 +83,14 @@ class AnswerContent:
     delivery: list[tuple[str, str]]
     transcript: str | None
     notes: list[str]
+    label: str = ""  # "2", or "2 · follow-up 1" for an answer that hangs under question 2
 
 
 def _safe(items: Sequence[str]) -> list[str]:
     return [display_safe(item) for item in items]
 
 
-def answer_content(attempt: AttemptRecord, number: int) -> AnswerContent:
+def answer_content(attempt: AttemptRecord, number: int, label: str = "") -> AnswerContent:
     """The report's view of one answer: question, status, scores, feedback, delivery and transcript."""
     score = attempt.score
     names = {c.id: display_safe(c.name) for c in attempt.competency.rubric.criteria}
@@ -145,6 +149,7 @@ def answer_content(attempt: AttemptRecord, number: int) -> AnswerContent:
         delivery=delivery,
         transcript=display_safe(attempt.transcript.text) if attempt.transcript is not None else None,
         notes=_safe(score.notes) if score else [],
+        label=label or str(number),
     )
 
 
@@ -158,10 +163,14 @@ class SessionReport:
     skills: list[str]
     overall: str  # the session mean on the common 1-5 scale
     answers: list[AnswerContent]
+    debrief: DebriefContent | None = None  # an interview's debrief
 
 
 def build_report(
-    summary: SessionSummary, attempts: Sequence[AttemptRecord], bank_names: Mapping[str, str] | None = None
+    summary: SessionSummary,
+    attempts: Sequence[AttemptRecord],
+    bank_names: Mapping[str, str] | None = None,
+    debrief: DebriefContent | None = None,
 ) -> SessionReport:
     """A report from a session summary and its attempts; `bank_names` maps bank ids to display names."""
     names = bank_names or {}
@@ -174,7 +183,8 @@ def build_report(
         banks=_safe([names.get(b, b) for b in summary.bank_ids]),
         skills=skills,
         overall=format_score(summary.overall),
-        answers=[answer_content(a, i) for i, a in enumerate(attempts, start=1)],
+        answers=[answer_content(t.record, i, t.label) for i, t in enumerate(thread_answers(attempts), start=1)],
+        debrief=debrief,
     )
 
 
@@ -189,4 +199,5 @@ def load_report(
         summary = sessions.get(session_id)
     except StorageError as exc:
         raise StorageError(exc.message, "it may have been deleted; refresh the history") from exc
-    return build_report(summary, attempts.list_for_session(session_id), bank_names)
+    debrief = debrief_content(InterviewRepository(sessions.db).get(session_id))
+    return build_report(summary, attempts.list_for_session(session_id), bank_names, debrief)

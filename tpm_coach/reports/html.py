@@ -65,7 +65,7 @@ def answer_html(answer: AnswerContent, *, heading: bool = True) -> str:
     """The body markup for one answer (no <html> wrapper)."""
     out = []
     if heading:
-        out.append(f"<h2>{answer.number}. {esc(answer.question)}</h2>")
+        out.append(f"<h2>{esc(answer.label)}. {esc(answer.question)}</h2>")
     facts = [f"{esc(answer.competency)} · {esc(answer.kind)} · {esc(answer.level)} level", esc(answer.status)]
     if answer.duration:
         facts.append(f"{esc(answer.duration)} long")
@@ -123,5 +123,8 @@ def render_html(report: SessionReport) -> str:
         f'<p class="facts">{"<br/>".join(facts)}</p>',
         f"<p><b>Overall: {esc(report.overall)}</b> (mean of the scored answers on a 1-5 scale)</p>",
     ]
+    if report.debrief is not None:
+        body += ["<h2>Debrief</h2>", f"<p><b>{esc(report.debrief.summary)}</b></p>"]
+        body += [f"<h3>{esc(section.title)}</h3>{_list(section.lines)}" for section in report.debrief.sections]
     body += [answer_html(answer) for answer in report.answers]
     return page(report.title, "\n".join(body))

@@ -50,7 +50,7 @@ def _quote_block(text: str) -> list[str]:
 
 
 def _answer(answer: AnswerContent) -> list[str]:
-    out = [f"## {answer.number}. {_one_line(answer.question)}", ""]
+    out = [f"## {_one_line(answer.label)}. {_one_line(answer.question)}", ""]
     facts = [
         f"**Skill:** {_one_line(answer.competency)}",
         f"**Kind:** {_one_line(answer.kind)}, {_one_line(answer.level)} level",
@@ -106,6 +106,10 @@ def render_markdown(report: SessionReport) -> str:
     facts.append(f"**Overall:** {_one_line(report.overall)} (mean of the scored answers on a 1-5 scale)")
     facts.append(f"**Answers:** {len(report.answers)}")
     lines += [f"{fact}  " for fact in facts[:-1]] + [facts[-1], ""]
+    if report.debrief is not None:
+        lines += ["## Debrief", "", _one_line(report.debrief.summary, line_start=True), ""]
+        for section in report.debrief.sections:
+            lines += [f"### {_one_line(section.title)}", "", *_bullets(section.lines), ""]
     for answer in report.answers:
         lines += _answer(answer)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -120,7 +120,7 @@ class OfflineScorer:
                 question, weakest if scores[weakest.id] < scale.max else None, hits_by_criterion[weakest.id], reading
             ),
             stronger_answer=list(question.strong_answer),
-            follow_up=feedback.follow_up(question, weakest),
+            follow_up=feedback.follow_up(question, competency, weakest, scores, transcript),
             star=StarCheck(**{part: found is not None for part, found in reading.star.items()})
             if reading.star is not None
             else None,

@@ -8,6 +8,7 @@ from tpm_coach.domain import Competency, Criterion, DeliveryMetrics, Question
 from tpm_coach.language import Sentence, filler_count, hedge_count
 from tpm_coach.language.tokens import tokens
 from tpm_coach.scoring.features import SignalHit, content_stems
+from tpm_coach.scoring.follow_ups import bank_follow_up_for
 from tpm_coach.scoring.offline_reading import Reading
 from tpm_coach.scoring.relevance import topical_stems
 
@@ -204,9 +205,11 @@ def _weakest(criterion: Criterion, hits: list[SignalHit], reading: Reading) -> s
     return f"{criterion.name}: nothing you said speaks to this yet; an interviewer listens for {_cues(missing)}."
 
 
-def follow_up(question: Question, weakest: Criterion) -> str:
-    """The question's own follow-up that best probes the weakest criterion (the first one on a tie)."""
-    if not question.follow_ups:
-        return f"Can you say more about {weakest.name.lower()}?"
-    target = set(content_stems(" ".join([weakest.name, *weakest.listen_for])))
-    return max(question.follow_ups, key=lambda f: len(target & set(content_stems(f))))
+def follow_up(
+    question: Question, competency: Competency, weakest: Criterion, scores: dict[str, int], answer: str
+) -> str:
+    """The question's own follow-up that probes the weakest criterion, never one about a criterion the answer
+    covered well (above the scale's middle) or about what it already said; else a question naming the criterion."""
+    covered = [cid for cid, value in scores.items() if value > competency.rubric.scale.middle]
+    found = bank_follow_up_for(question, competency, weakest.id, covered=covered, answer=answer)
+    return found or f"Can you say more about {weakest.name.lower()}?"

@@ -135,6 +135,32 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX scores_by_attempt ON scores(attempt_id);
     CREATE UNIQUE INDEX one_current_score_per_attempt ON scores(attempt_id) WHERE is_current = 1;
     """,
+    # 5: interviews. A session with an `interviews` row is a mock interview (its format, level, skills and, once
+    # debriefed, its verdict and debrief); a follow-up asked in one keeps the criteria it probed beside the link to
+    # its parent answer; a transcript corrected after Stop keeps what was heard beside the correction.
+    """
+    CREATE TABLE interviews (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL DEFAULT 'interview',
+        format TEXT NOT NULL CHECK (format IN ('screen', 'onsite', 'loop')),
+        level TEXT NOT NULL,
+        skills_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(skills_json)),
+        verdict TEXT,
+        debrief_json TEXT CHECK (debrief_json IS NULL OR json_valid(debrief_json))
+    );
+    CREATE TABLE follow_up_probes (
+        attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        parent_attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        probes_json TEXT NOT NULL CHECK (json_valid(probes_json)),
+        source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX follow_up_probes_by_parent ON follow_up_probes(parent_attempt_id);
+    CREATE TABLE transcript_edits (
+        attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        original_text TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

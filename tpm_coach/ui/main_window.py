@@ -1,4 +1,4 @@
-"""The main window: navigation (Practice, History, Progress, Question banks, Settings), the message area,
+"""The main window: navigation (Practice, Interview, History, Progress, Question banks, Settings), the message area,
 and the start-up checks that run in the background once it is shown."""
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def _bank_editor(deps: ViewDeps) -> QWidget:
     return BankEditorView(deps)
 
 
+def _interview(deps: ViewDeps) -> QWidget:
+    from tpm_coach.ui.interview.view import InterviewView
+
+    return InterviewView(deps)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     key: str
@@ -68,6 +74,7 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("practice", "Practice", "practice"),
+    NavEntry("interview", "Interview", "speaker", _interview),
     NavEntry("history", "History", "history", _history),
     NavEntry("progress", "Progress", "progress", _progress),
     NavEntry("banks", "Question banks", "banks", _bank_editor),
@@ -87,6 +94,7 @@ class MainWindow(QMainWindow):
         self.workers = deps.workers
         self.speech = deps.speech
         self.services = deps.services
+        self.speech_engine = speech_engine
         self.setWindowTitle("TPM Coach")
         self.resize(1180, 800)
         self.setMinimumSize(QSize(900, 620))
@@ -254,6 +262,7 @@ class MainWindow(QMainWindow):
         """The few signals that tie one page to another."""
         from tpm_coach.ui.bank_editor.view import BankEditorView
         from tpm_coach.ui.history.view import HistoryView
+        from tpm_coach.ui.interview.view import InterviewView
 
         if isinstance(widget, HistoryView):
             widget.attempt_requested.connect(self.show_attempt)
@@ -261,6 +270,16 @@ class MainWindow(QMainWindow):
             widget.attempt_changed.connect(lambda _id: self.refresh_views())
         elif isinstance(widget, BankEditorView):
             widget.banks_changed.connect(self.practice.refresh)
+        elif isinstance(widget, InterviewView):
+            widget.use_speech_engine(self.speech_engine)
+            widget.session_finished.connect(self._session_finished)
+            widget.practise_requested.connect(self._practise_skills)
+
+    def _practise_skills(self, skill_ids: list[str]) -> None:
+        from tpm_coach.ui.interview.practise_link import preselect_skills
+
+        preselect_skills(self.practice.setup, skill_ids)
+        self.navigate("practice")
 
     def show_settings(self, section: str = "") -> None:
         self.navigate("settings")

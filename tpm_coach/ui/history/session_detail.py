@@ -11,6 +11,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.history import load_session
 from tpm_coach.reports import answer_content, answer_html, format_score, format_when, page
 from tpm_coach.reports.html import esc
+from tpm_coach.reports.threads import thread_answers
 from tpm_coach.storage import AttemptRecord, SessionSummary
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.rescore import RescoreControl
@@ -38,6 +39,7 @@ class SessionDetailView(QWidget):
         self.loads = LatestOnly(deps.workers)
         self.summary: SessionSummary | None = None
         self.attempts: list[AttemptRecord] = []
+        self.labels: list[str] = []  # each answer's label, grouped under its question
 
         self.back_button = button("← All sessions", "link")
         self.title = label("", "PageTitle")
@@ -121,10 +123,16 @@ class SessionDetailView(QWidget):
     def _loaded(self, attempts: list[AttemptRecord], row: int = 0) -> None:
         if self.summary is None:
             return
-        self.attempts = attempts
-        for number, attempt in enumerate(attempts, start=1):
+        threaded = thread_answers(attempts)
+        self.attempts = [t.record for t in threaded]
+        self.labels = [t.label for t in threaded]
+        for answer in threaded:
+            attempt = answer.record
             score = "" if attempt.score is None else f"  ·  {attempt.score.overall:.1f}/{attempt.score.scale_max}"
-            text = f"{number}. {attempt.competency.name}{score}\n{_excerpt(attempt.question.text)}"
+            indent = "    " * answer.depth
+            text = (
+                f"{indent}{answer.label}. {attempt.competency.name}{score}\n{indent}{_excerpt(attempt.question.text)}"
+            )
             item = QListWidgetItem(display_safe(text))
             item.setData(ATTEMPT_ROLE, attempt.id)
             item.setToolTip(tooltip(attempt.question.text))
@@ -164,8 +172,9 @@ class SessionDetailView(QWidget):
             except ValueError:
                 audio = None
         self.player.set_source(audio, attempt.duration_s)
-        content = answer_content(attempt, self.answers.currentRow() + 1)
-        question = f"<h2>{content.number}. {esc(content.question)}</h2>"
+        row = self.answers.currentRow()
+        content = answer_content(attempt, row + 1, self.labels[row] if 0 <= row < len(self.labels) else "")
+        question = f"<h2>{esc(content.label)}. {esc(content.question)}</h2>"
         self.browser.setHtml(page(content.question, question + answer_html(content, heading=False)))
 
     def _open_feedback(self) -> None:

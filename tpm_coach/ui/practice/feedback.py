@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from tpm_coach.practice.events import PracticeSnapshot
+from tpm_coach.ui.feedback.transcript_fix import TranscriptFix
 from tpm_coach.ui.feedback.view import FeedbackView
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.widgets.safe_text import tooltip
@@ -19,7 +20,7 @@ class FeedbackPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
         bar = QHBoxLayout()
@@ -43,12 +44,20 @@ class FeedbackPage(QWidget):
         layout.addLayout(bar)
         self.view = FeedbackView(self)
         layout.addWidget(self.view, 1)
+        self.transcript_fix: TranscriptFix | None = None
+
+    def allow_transcript_fix(self, fix: TranscriptFix) -> None:
+        """Offer correcting the transcript under the feedback; a correction re-scores and is shown at once."""
+        self.transcript_fix = fix
+        self._layout.addWidget(fix)
 
     def show_state(self, snapshot: PracticeSnapshot) -> None:
         assert snapshot.record is not None
         number, total = snapshot.position
         self.position.setText(f"FEEDBACK · QUESTION {number} OF {total}")
         self.view.show_record(snapshot.record)
+        if self.transcript_fix is not None:
+            self.transcript_fix.set_attempt(snapshot.record)
         follow_up = snapshot.follow_up
         self.follow_up.setVisible(follow_up is not None)
         self.follow_up.setToolTip(tooltip(follow_up or ""))

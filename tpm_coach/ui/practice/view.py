@@ -21,6 +21,7 @@ from tpm_coach.practice import (
 from tpm_coach.practice.events import Event, PracticeSnapshot, Problem, ScoringProgressed, SessionStarted
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
+from tpm_coach.ui.feedback.transcript_fix import TranscriptFix
 from tpm_coach.ui.messages import Message
 from tpm_coach.ui.practice.feedback import FeedbackPage
 from tpm_coach.ui.practice.question import QuestionPage
@@ -81,6 +82,15 @@ class PracticeView(QWidget):
         self.setup = SetupPage()  # the main window hands it the banks once they are read
         self.question = QuestionPage()
         self.feedback = FeedbackPage()
+        self.feedback.allow_transcript_fix(
+            TranscriptFix(
+                deps.services,
+                self.context.data_paths.database,
+                self.runner,
+                messages=self.messages,
+                on_corrected=self.feedback.view.show_record,
+            )
+        )
         self.summary = SummaryPage()
         for page in (self.setup, self.question, self.summary):
             self.pages.addWidget(_scrolled(page, self.pages))
