@@ -44,7 +44,7 @@ def test_typed_answer_is_scored_and_explained(
     assert "4.0" in view.overall.text()
     assert len(view.criteria.cards) == len(rubric.criteria)
     first = view.criteria.cards[0]
-    assert first.anchor.text() == rubric.anchor_for(rubric.criteria[0].id, 4)
+    assert first.anchor is not None and first.anchor.text() == rubric.anchor_for(rubric.criteria[0].id, 4)
     assert "background-color" in view.transcript.toHtml()  # the quoted evidence is highlighted
     assert view.transcript.plain == ANSWER
     assert view.strengths.items == ["Clear opening."]
