@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         view = SettingsView(deps)
         view.saved.connect(self._settings_saved)
         view.plain_http_allowed.connect(self._plain_http_allowed)
+        view.guide_requested.connect(self.open_guide)
         return view
 
     def _add_page(self, key: str, widget: QWidget) -> None:
@@ -303,6 +304,11 @@ class MainWindow(QMainWindow):
         """The first-run choice of scorer was saved outside the Settings page: show it there and here."""
         self._update_scorer_status(settings)
         self.settings.load()
+
+    def open_guide(self) -> None:
+        from tpm_coach.ui.onboarding import open_guide
+
+        open_guide(self)
 
     def choose_backup(self) -> None:
         """Ask for a backup file and restore it (the window is rebuilt around the restored database)."""
