@@ -261,7 +261,13 @@ class MainWindow(QMainWindow):
             widget.session_deleted.connect(lambda _id: self.refresh_views())
             widget.attempt_changed.connect(lambda _id: self.refresh_views())
         elif isinstance(widget, BankEditorView):
-            widget.banks_changed.connect(self.practice.refresh)
+            widget.banks_changed.connect(self._banks_edited)
+
+    def _banks_edited(self) -> None:
+        """A bank was added, removed or turned on in the editor: Practice and the Settings list show it now."""
+        self.practice.refresh()
+        if self.library is not None:
+            self.settings.set_library(self.library)
 
     def show_settings(self, section: str = "") -> None:
         self.navigate("settings")
