@@ -255,7 +255,10 @@ class MainWindow(QMainWindow):
         """The few signals that tie one page to another."""
         from tpm_coach.ui.bank_editor.view import BankEditorView
         from tpm_coach.ui.history.view import HistoryView
+        from tpm_coach.ui.progress.view import ProgressView
 
+        if isinstance(widget, HistoryView | ProgressView):
+            widget.practice_requested.connect(lambda: self.navigate("practice"))
         if isinstance(widget, HistoryView):
             widget.attempt_requested.connect(self.show_attempt)
             widget.session_deleted.connect(lambda _id: self.refresh_views())
