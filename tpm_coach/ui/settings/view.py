@@ -150,7 +150,6 @@ class SettingsView(QWidget):
                 llm=self.llm.values().model_dump(),
                 transcription=self.transcription.values().model_dump(),
                 audio=self.audio.values(current.audio).model_dump(),
-                practice=self.data.practice_values(current.practice).model_dump(),
                 data_dir=self.data.data_dir.text().strip(),
                 active_banks=self.data.active_banks(current.active_banks) or ["default"],
             )
