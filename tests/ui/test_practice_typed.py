@@ -100,6 +100,16 @@ def test_follow_up_and_retry_then_compare(qtbot: QtBot, main_window: MainWindow,
     assert dialog is not None and dialog.isVisible()
     assert [r.score.overall for r in dialog.view.records if r.score] == [4.0, 5.0]
     assert "▲" in dialog.view.cells[("overall", 2)]
+    # Like with like: overall beside overall, each criterion's score beside the same criterion's.
+    assert dialog.view.cells[("overall", 1)].startswith("4.0") and dialog.view.cells[("overall", 2)].startswith("5.0")
+    first = dialog.view.records[-1].competency.rubric.criteria[0].id
+    assert dialog.view.cells[(first, 1)].startswith("4") and dialog.view.cells[(first, 2)].startswith("5")
+    assert "▲1.0" in dialog.view.cells[(first, 2)]
+    assert dialog.view.groups == [
+        "Overall score (out of 5)",
+        "Criterion scores (out of 5)",
+        "Delivery (spoken answers)",
+    ]
     dialog.close()
     assert original != page.question.text()
 

@@ -45,6 +45,7 @@ class CompareView(QWidget):
             (f"Criterion scores (out of {scale_max})", [(c.id, c.name) for c in competency.rubric.criteria]),
             ("Delivery (spoken answers)", [("wpm", "Words / min"), ("fillers", "Fillers"), ("time", "Speaking time")]),
         ]
+        self.groups = [heading for heading, _ in groups]
         rows: list[tuple[str, str]] = []
         r = 1
         positions: dict[str, int] = {}
