@@ -22,13 +22,15 @@ class ProgressTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
-        # Every column fits its contents, so a skill or criterion name is never cut; the `stretch` column
-        # also takes any room left over (and the table scrolls sideways when there is none).
+        # The numbers fit their contents and the text column takes the rest, wrapping a long skill or criterion
+        # name onto a second line rather than cutting it.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(56)
-        header.setStretchLastSection(stretch == len(headers) - 1)
-        self.setWordWrap(False)
+        self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(lambda *_: self.resizeRowsToContents())
 
     def set_rows(self, rows: Sequence[Sequence[Cell]], tooltips: Sequence[str] | None = None) -> None:
         """Numbers are right-aligned and shown with one decimal; None shows as a dash."""

@@ -6,7 +6,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from tpm_coach.display_text import escape_html
 from tpm_coach.errors import KnownError
@@ -27,7 +28,9 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
     ("Last 30 days", 30),
 )
 SESSION_AVERAGES, EVERY_ANSWER = "sessions", "answers"
-NO_TREND_YET = "after 2 sessions"
+NO_TREND_YET = "—"  # the caption under the table says when a trend appears
+STACK_BELOW = 820  # page width (px) under which the two tables go one above the other
+TREND_NOTE = "Trend: the latest session against the one before; it shows once a skill was practised in two sessions."
 EMPTY_TEXT = (
     "Your scores per skill will appear here as a chart over time, with the skills to work on first and the "
     "rubric criteria that hold your scores back. Answer a few questions on the Practice page to start: each "
@@ -107,13 +110,23 @@ class ProgressView(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)  # coloured dots; every name escaped
         chart_layout.addWidget(self.legend)
         self.tables = QWidget()
-        tables = QHBoxLayout(self.tables)
+        tables = self._tables_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.tables)
         tables.setContentsMargins(0, 0, 0, 0)
         for title, table in (("Skills, weakest first", self.skills), ("Weakest criteria", self.weakest)):
             box, box_layout = card(spacing=6, margins=12)
             box_layout.addWidget(label(title, "SectionTitle"))
             box_layout.addWidget(table)
+            if table is self.skills:
+                box_layout.addWidget(label(TREND_NOTE, "Muted", box, wrap=True))
             tables.addWidget(box)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Side by side the tables leave a narrow page too little room for a skill's name: stack them instead.
+        narrow = event.size().width() < STACK_BELOW
+        self._tables_layout.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
+        super().resizeEvent(event)
 
     def refresh(self) -> None:
         """Reload every scored answer (a scan of all history, so in a worker) and recompute."""
