@@ -105,7 +105,7 @@ class PracticeView(QWidget):
         q.end_clicked.connect(lambda: self._call(lambda c: c.finish()))
         q.retry_clicked.connect(lambda: self._call(lambda c: c.retry()))
         q.offline_clicked.connect(lambda: self._call(lambda c: c.score_offline()))
-        q.read_aloud_clicked.connect(self._read_aloud)
+        q.read_aloud_clicked.connect(self._toggle_read_aloud)
         q.cancel_scoring_clicked.connect(lambda: self._call(lambda c: c.cancel_scoring()))
         f = self.feedback
         f.follow_up_clicked.connect(lambda: self._call(lambda c: c.answer_follow_up()))
@@ -267,11 +267,18 @@ class PracticeView(QWidget):
         self.question.show_typing(True)
 
     # -- extras ------------------------------------------------------------------------------------
-    def _read_aloud(self) -> None:
-        """Read the question aloud, or stop reading it when it is being read."""
+    def _toggle_read_aloud(self) -> None:
+        """The button: read the question aloud, or stop reading it when it is being read."""
         if self.speaker.speaking:
             self.speaker.stop()
-        elif self.snapshot is not None and self.snapshot.turn is not None:
+            self.question.set_speaking(False)
+        else:
+            self._read_aloud()
+
+    def _read_aloud(self) -> None:
+        """Read the question on screen aloud (a question still being read is stopped first)."""
+        self.speaker.stop()
+        if self.snapshot is not None and self.snapshot.turn is not None:
             self.speaker.speak(self.snapshot.turn.question.text)
         self.question.set_speaking(self.speaker.speaking)
 
