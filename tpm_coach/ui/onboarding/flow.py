@@ -92,7 +92,10 @@ def start_warm_up(window: MainWindow) -> None:
     """One easy question: entry-level and behavioural where the banks have one, else any single question."""
     window.navigate("practice")
     practice = window.practice
-    if window.library is None or practice.busy:
+    if practice.busy:
+        return
+    if window.library is None:
+        window.messages.info("The question banks are still loading: press Start session in a moment.")
         return
     easy = SessionOptions(kinds=(QuestionKind.BEHAVIORAL,), levels=(Level.ENTRY,), count=1)
     if not window.library.questions(None, easy.kinds, easy.levels):
