@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tpm_coach.domain import Competency, CriterionScore, ScoreResult
-from tpm_coach.scoring.features import analyse
+from tpm_coach.language.sentences import split_sentences
 from tpm_coach.scoring.relevance import GUIDE_WORDS_FOR_FULL, topical_stems
 
 _QUOTE_WORDS = 18  # a quote longer than this is cut: the verdict is read at a glance, the transcript holds the rest
@@ -36,8 +36,8 @@ def _short(quote: str) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    sentences = analyse(text)
-    return sentences[0].sentence.text.strip() if sentences else text.strip()
+    sentences = split_sentences(text)
+    return sentences[0].text.strip() if sentences else text.strip()
 
 
 def _quote(criterion: CriterionScore) -> str:
@@ -75,7 +75,9 @@ def outline_covered(points: list[str], answer: str) -> list[bool]:
 
     The same test as the offline scorer's full credit for a point of the question's guide.
     """
-    sentences = [info.stems for info in analyse(answer)]
+    # Stems per sentence only: the offline scorer's fuller sentence analysis costs twice as much, and this runs on
+    # the GUI thread each time feedback is shown (bench/verdict.py).
+    sentences = [topical_stems(sentence.text) for sentence in split_sentences(answer)]
     covered = []
     for point in points:
         wanted = topical_stems(point)
