@@ -58,12 +58,19 @@ def test_verdict_names_strength_and_fix_in_the_answers_words(
     verdict = view.verdict.verdict
     assert verdict is not None and verdict.strongest is not None and verdict.fix is not None
     assert verdict.strongest.criterion_id == first.id
-    assert verdict.fix.criterion_id == last.id
-    assert verdict.strongest.quote and verdict.strongest.quote.split()[0] in ANSWER.split(". ")[0]
-    assert verdict.fix.quote and verdict.fix.quote.split()[0] in ANSWER.split(". ")[2]
+    # The fix: the step up worth most to the weighted overall score (the last criterion, at 2, unless another
+    # at 3 weighs more in this rubric).
+    scores = {c.id: 3 for c in rubric.criteria} | {last.id: 2}
+    others = [c for c in rubric.criteria if c.id != first.id]
+    fix = max(others, key=lambda c: (c.weight, -scores[c.id]))
+    assert verdict.fix.criterion_id == fix.id
+    said = ANSWER.split(". ")
+    assert verdict.strongest.quote and verdict.strongest.quote.split()[0] in said[0]
+    assert verdict.fix.quote and verdict.fix.quote.split()[0] in said[2 if fix is last else 1]
     assert first.name in view.verdict.strongest.text()
-    assert last.name in view.verdict.fix.text()
-    assert rubric.anchor_for(last.id, 3) in view.verdict.fix.text()  # what the next score up sounds like
+    assert fix.name in view.verdict.fix.text()
+    # What the next score up sounds like, from the rubric.
+    assert rubric.anchor_for(fix.id, scores[fix.id] + 1) in view.verdict.fix.text()
     assert view.verdict.isVisible() and view.overall.isVisible()
 
     # The verdict and the answer it quotes are both on screen without scrolling.
