@@ -22,7 +22,7 @@ from tpm_coach.ui.main_window import MainWindow
 from tpm_coach.ui.onboarding import offer_first_run, open_guide
 from tpm_coach.ui.onboarding.dialog import LlmSetupDialog
 from tpm_coach.ui.onboarding.guide import FirstRunGuide
-from tpm_coach.ui.onboarding.mic_check import CHECK_SECONDS
+from tpm_coach.ui.widgets.mic_check import CHECK_SECONDS
 
 
 def _tone(path: Path, seconds: float) -> Path:

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QStackedWidget, QVBoxLayout,
 
 from tpm_coach.config import Settings
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.onboarding.mic_check import MicCheck
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.tasks import QtTaskRunner
+from tpm_coach.ui.widgets.mic_check import MicCheck
 
 STEPS = ("Microphone", "Scoring", "Warm-up")
 
@@ -55,7 +55,7 @@ class FirstRunGuide(QDialog):
         self.step_title = label("", "Caption", self)
         layout.addWidget(self.step_title)
         self.pages = QStackedWidget(self)
-        self.mic = MicCheck(runner, messages, settings().audio.input_device)
+        self.mic = MicCheck(runner, messages, lambda: settings().audio.input_device)
         self.mic.checked.connect(self._mic_checked)
         self.pages.addWidget(self._page("Check your microphone", self.mic))
         self.pages.addWidget(self._page("Choose who scores your answers", self._judge_page()))

@@ -1,11 +1,13 @@
-"""The first-start microphone check: a live level meter, then five seconds recorded and played back, so the
-candidate hears what the app will transcribe before the first real answer."""
+"""The microphone check: a live level meter, then a few seconds recorded and (in the first-start guide) played
+back, so the candidate hears what the app will transcribe before the first real answer. Settings > Microphone
+uses the same check, shorter and without playback."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,8 @@ def _sounddevice() -> Any:
 
 
 class MicCheck(QWidget):
-    """Records with the microphone chosen in Settings; `checked` says whether it heard speech-level sound."""
+    """Records `seconds` from the device `device()` names ('' for the default); `checked` says whether it heard
+    speech-level sound."""
 
     checked = Signal(bool)
 
@@ -38,31 +41,37 @@ class MicCheck(QWidget):
         self,
         runner: QtTaskRunner,
         messages: MessageSink,
-        device: str,
+        device: Callable[[], str],
         parent: QWidget | None = None,
         *,
+        seconds: float = CHECK_SECONDS,
         play_back: bool = True,
+        record_text: str = "",
     ) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.device = device or None
+        self.messages = messages
+        self.device = device
+        self.seconds = seconds
         self.play_back = play_back
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
-        layout.addWidget(
-            label(
-                f"Press Record and answer as you would in an interview for {CHECK_SECONDS:.0f} seconds, for "
-                "example: “I led a migration that cut costs by a fifth.” The bar should move while you speak; "
-                "then the recording plays back so you hear how you sound.",
-                "Muted",
-                self,
-                wrap=True,
+        if play_back:
+            layout.addWidget(
+                label(
+                    f"Press Record and answer as you would in an interview for {seconds:.0f} seconds, for "
+                    "example: “I led a migration that cut costs by a fifth.” The bar should move while you speak; "
+                    "then the recording plays back so you hear how you sound.",
+                    "Muted",
+                    self,
+                    wrap=True,
+                )
             )
-        )
         row = QHBoxLayout()
         row.setSpacing(12)
-        self.record = button(f"Record {CHECK_SECONDS:.0f} seconds", "primary", self, icon_name="practice")
+        self.record = button(record_text or f"Record {seconds:.0f} seconds", "primary", self, icon_name="practice")
+        self.record.setToolTip(f"Record {seconds:.0f} seconds and show the level")
         self.record.clicked.connect(self.start)
         row.addWidget(self.record)
         self.meter = LevelMeter(self)
@@ -96,7 +105,8 @@ class MicCheck(QWidget):
         self.meter.reset()
         self._folder = self._folder or Path(tempfile.mkdtemp(prefix="tpm-coach-check-"))
         path = self._folder / "check.wav"
-        device = self.device
+        device = self.device() or None
+        seconds = self.seconds
         ended = self._ended = threading.Event()
 
         def job() -> float:
@@ -106,12 +116,12 @@ class MicCheck(QWidget):
                 _sounddevice(),
                 path,
                 device=device,
-                time_limit_s=CHECK_SECONDS,
+                time_limit_s=seconds,
                 on_stopped=lambda _result: ended.set(),
             )
             self._recorder = recorder
             recorder.start()
-            ended.wait(CHECK_SECONDS + 5)
+            ended.wait(seconds + 5)
             result = recorder.stop()
             if result.error is not None:
                 raise result.error
@@ -129,7 +139,6 @@ class MicCheck(QWidget):
         self._poll.stop()
         self._recorder = None
         self.record.setEnabled(True)
-        self.record.setText("Record again")
 
     def _done(self, path: Path, seconds: float) -> None:
         self._finish()
@@ -139,20 +148,21 @@ class MicCheck(QWidget):
         peak = self.meter.max_seen
         self.heard = peak >= QUIET_LEVEL
         self.recording = path
-        if self.heard:
-            self.result.setText(
-                f"The microphone works: {seconds:.1f} s recorded, peak level {peak:.0%}. Listen back: if you sound "
-                "faint or muffled, move closer or choose another microphone in Settings > Microphone."
-            )
+        works = f"The microphone works: {seconds:.1f} s recorded, peak level {peak:.0%}."
+        quiet = f"Recorded {seconds:.1f} s but heard almost nothing: check that the microphone is not muted"
+        if self.play_back:
+            works += " Listen back: if you sound faint or muffled, move closer or choose another microphone."
+            quiet += ", or choose another one in Settings > Microphone. You can also type your answers."
         else:
-            self.result.setText(
-                f"Recorded {seconds:.1f} s but heard almost nothing: check that the microphone is not muted, or "
-                "choose another one in Settings > Microphone. You can also type your answers."
-            )
-        self.player.set_source(path, seconds)
-        self.player.setVisible(True)
-        if self.play_back and self.heard:
-            self.player.toggle()
+            quiet += "."
+        self.result.setText(works if self.heard else quiet)
+        if self.play_back:
+            self.player.set_source(path, seconds)
+            self.player.setVisible(True)
+            if self.heard:
+                self.player.toggle()
+        else:
+            self._remove_recording()
         self.checked.emit(self.heard)
 
     def _failed(self, exc: Exception) -> None:
@@ -161,8 +171,10 @@ class MicCheck(QWidget):
             self._remove_recording()
             return
         self.heard = False
+        if isinstance(exc, KnownError):
+            self.messages.error(exc)
         reason = str(exc) if isinstance(exc, KnownError) else f"the recording failed ({exc})"
-        self.result.setText(f"{reason}. You can still type your answers, and test again in Settings > Microphone.")
+        self.result.setText(f"{reason}. You can still type your answers.")
         self.checked.emit(False)
 
     def close_check(self) -> None:
