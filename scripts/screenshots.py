@@ -16,6 +16,10 @@ import wave
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # PySide6 is imported only once the data folders are set
+    from PySide6.QtWidgets import QWidget
 
 REPO = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 1280, 820
@@ -170,7 +174,7 @@ def main() -> int:
     newest = populate_demo()
 
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication
 
     from tpm_coach.context import AppContext
     from tpm_coach.ui.messages import MessageSink
@@ -203,19 +207,24 @@ def main() -> int:
     window.resize(WIDTH, HEIGHT)
     window.show()
     settle()
-    shots: list[tuple[str, Callable[[], None]]] = [
+    # Each shot shows a view and returns the widget to picture when it is not the window (a dialog).
+    shots: list[tuple[str, Callable[[], QWidget | None]]] = [
         ("practice", lambda: window.navigate("practice")),
         ("history", lambda: window.navigate("history")),
         ("session", lambda: _open_session(window, newest)),
+        ("feedback", lambda: _open_feedback(window, context, newest)),
         ("progress", lambda: window.navigate("progress")),
         ("banks", lambda: window.navigate("banks")),
         ("bank-editing", lambda: _edit_a_copy(window)),
         ("settings", lambda: window.navigate("settings")),
+        ("first-start", lambda: _open_guide(window)),
     ]
     for name, show in shots:
-        show()
+        shown = show() or window
         settle()
-        save(window, name)
+        save(shown, name)
+        if shown is not window:
+            shown.close()
     banks = window.view("banks")
     draft = getattr(banks, "draft", None)
     if draft is not None:
@@ -230,6 +239,24 @@ def _open_session(window: object, session_id: int) -> None:
     navigate("history")
     history = getattr(window, "view")("history")  # noqa: B009
     history.open_session(session_id)
+
+
+def _open_feedback(window: object, context: object, session_id: int) -> None:
+    """The feedback on the newest session's first answer: the verdict, the criteria and the transcript."""
+    attempts = getattr(context, "attempts")  # noqa: B009
+    first = attempts.list_for_session(session_id)[0]
+    getattr(window, "show_attempt")(first.id)  # noqa: B009
+
+
+def _open_guide(window: object) -> QWidget:
+    """The first-start guide over the window, on its first step (the microphone check)."""
+    from tpm_coach.ui.main_window import MainWindow
+    from tpm_coach.ui.onboarding import open_guide
+
+    assert isinstance(window, MainWindow)
+    guide = open_guide(window)
+    guide.resize(720, 420)
+    return guide
 
 
 def _edit_a_copy(window: object) -> None:

@@ -129,6 +129,9 @@ class Settings(_Section):
     llm_choice_made: bool = Field(
         default=False, description="The first start's question (local server, API key or offline) was answered."
     )
+    first_run_done: bool = Field(
+        default=False, description="The first-start guide (microphone, scoring, warm-up) was shown."
+    )
     llm: LlmSettings = LlmSettings()
     transcription: TranscriptionSettings = TranscriptionSettings()
     audio: AudioSettings = AudioSettings()

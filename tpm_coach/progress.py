@@ -28,6 +28,7 @@ __all__ = [
     "criterion_stats",
     "progress_report",
     "session_skill_averages",
+    "session_trends",
     "skill_series",
     "skill_standings",
     "to_common_scale",
@@ -118,6 +119,18 @@ def session_skill_averages(attempts: Iterable[AttemptRecord]) -> list[SessionSki
     ]
     out.sort(key=lambda avg: (avg.at, avg.session_id, avg.competency_id))
     return out
+
+
+def session_trends(averages: Iterable[SessionSkillAverage]) -> dict[str, float]:
+    """Per skill practised in two sessions or more: its latest session's mean minus the session's before.
+
+    Sessions, not answers, because a candidate reads progress from one sitting to the next; a skill seen in a
+    single session has no trend yet.
+    """
+    means: dict[str, list[float]] = defaultdict(list)
+    for avg in sorted(averages, key=lambda a: (a.at, a.session_id)):
+        means[avg.competency_id].append(avg.mean)
+    return {cid: round(m[-1] - m[-2], 2) for cid, m in means.items() if len(m) >= 2}
 
 
 # -- standing per skill, and the weakest one ---------------------------------------------------------------------
@@ -245,12 +258,15 @@ class ProgressReport:
     standings: list[SkillStanding]
     weakest: list[CriterionStat]
     answer_count: int
+    trends: dict[str, float]  # competency id -> change since the session before (see session_trends)
 
 
 def progress_report(attempts: Sequence[AttemptRecord], weakest_limit: int = 8) -> ProgressReport:
+    averages = session_skill_averages(attempts)
     return ProgressReport(
         series=skill_series(attempts),
-        session_averages=session_skill_averages(attempts),
+        session_averages=averages,
+        trends=session_trends(averages),
         standings=skill_standings(attempts),
         weakest=weakest_criteria(attempts, weakest_limit),
         answer_count=sum(1 for a in attempts if a.score is not None),

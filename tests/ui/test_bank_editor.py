@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui import view_support
 from tests.ui.history_qt_support import accept_dialog, answer_message_box
 from tpm_coach.banks import DEFAULT_BANK_ID, load_bank
+from tpm_coach.banks.forms import CHOICE_NAMES
 from tpm_coach.context import AppContext
 from tpm_coach.errors import BankError
 from tpm_coach.paths import default_bank_path
@@ -136,10 +137,12 @@ def test_an_invalid_edit_is_shown_beside_the_field_and_not_saved(
     _type(qtbot, editor, text, "", replace=True)
 
     form = editor.current_form()
-    assert "at least 1 character" in form.field_error("text")
+    assert form.field_error("text") == "a question needs its text"
     assert form.field_error("kind") == ""
     assert editor.problems.count() == 1
-    assert editor.problems.item(0).text().startswith("questions[0].text: ")
+    # Said as a coach would, not as a YAML path; the path is in the tooltip for whoever edits the file.
+    assert editor.problems.item(0).text() == "Question 1: a question needs its text"
+    assert editor.problems.item(0).toolTip().startswith("questions[0].text: ")
     assert "1 problem" in editor.problem_count.text()
 
     assert editor.save() is False
@@ -159,10 +162,12 @@ def test_time_limit_and_rubric_problems_show_where_they_belong(qtbot: QtBot, edi
     _select_question(editor, 0)
     limit = editor.current_form().editor("time_limit_s")
     with qtbot.waitSignal(editor.validated, timeout=5000):
-        limit.spin.setValue(5)  # type: ignore[attr-defined]
-    assert "greater than or equal to 15" in editor.current_form().field_error("time_limit_s")
-    with qtbot.waitSignal(editor.validated, timeout=5000):
-        limit.spin.setValue(0)  # type: ignore[attr-defined]  # "No limit"
+        limit.spin.setValue(615)  # type: ignore[attr-defined]
+    assert editor.draft is not None and editor.draft.get(("questions", 0, "time_limit_s")) == 615
+    # Under the shortest limit there is only "No limit": a limit the bank would refuse cannot be entered.
+    limit.spin.setValue(5)  # type: ignore[attr-defined]
+    assert limit.spin.text() == "No limit"  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: editor.draft is not None and editor.draft.get(("questions", 0, "time_limit_s")) is None)
     assert editor.current_form().field_error("time_limit_s") == ""
     assert editor.problems.count() == 0
 
@@ -182,8 +187,8 @@ def test_add_a_question_and_a_criterion(qtbot: QtBot, editor: BankEditorView, ct
     editor.add_question_button.click()
     form = editor.current_form()
     assert form.editor("competency").value() == "communication"
-    assert "at least 1 character" in form.field_error("text")
-    assert "at least 1 item" in form.field_error("strong_answer")
+    assert form.field_error("text") == "a question needs its text"
+    assert form.field_error("strong_answer") == "a question needs at least 1 strong-answer point"
 
     _type(qtbot, editor, form.editor("text"), "How do you tell an executive a launch will slip?")  # type: ignore[arg-type]
     _type(qtbot, editor, form.editor("strong_answer"), "Leads with the new date\nSays what was done to avoid it")  # type: ignore[arg-type]
@@ -194,7 +199,9 @@ def test_add_a_question_and_a_criterion(qtbot: QtBot, editor: BankEditorView, ct
     editor.add_criterion_button.click()
     assert editor.current_form().spec.title == "Rubric criterion"
     criterion = editor.current_form()
-    assert "at least 1 item" in criterion.field_error("listen_for")  # a new criterion still needs signals
+    assert "needs at least 1 listen-for phrase" in criterion.field_error(
+        "listen_for"
+    )  # a new criterion still needs signals
     editor.remove_button.click()
     assert editor.problems.count() == 0
 
@@ -256,3 +263,25 @@ def test_saved_file_is_replaced_atomically(qtbot: QtBot, editor: BankEditorView,
     assert editor.save() is True
     assert sorted(p.name for p in folder.iterdir()) == ["mine.yaml"]  # no temporary file left behind
     assert isinstance(load_bank(folder / "mine.yaml", ctx.banks.get(DEFAULT_BANK_ID).bank.competencies).id, str)
+
+
+def test_skills_and_kinds_by_name_and_weights_bounded(qtbot: QtBot, editor: BankEditorView, ctx: AppContext) -> None:
+    _duplicate(qtbot, editor)
+    _select_question(editor, 0)
+    form = editor.current_form()
+    skill = form.editor("competency")
+    kind = form.editor("kind")
+    assert skill.combo.currentText() == "Technical aptitude"  # type: ignore[attr-defined]
+    assert skill.value() == "technical-aptitude"
+    assert editor.draft is not None
+    assert kind.combo.currentText() == CHOICE_NAMES[editor.draft.get(("questions", 0, "kind"))]  # type: ignore[attr-defined]
+    names = [kind.combo.itemText(i) for i in range(kind.combo.count())]  # type: ignore[attr-defined]
+    assert names == ["Behavioural", "Program sense", "Technical", "Strategy", "Situational"]
+    with qtbot.waitSignal(editor.validated, timeout=5000):
+        skill.combo.setCurrentIndex(skill.combo.findText("Communication"))  # type: ignore[attr-defined]
+    assert editor.draft is not None and editor.draft.get(("questions", 0, "competency")) == "communication"
+
+    editor.outline.select_path(("competencies", 0, "rubric", "criteria", 0))
+    weight = editor.current_form().editor("weight")
+    weight.spin.setValue(0)  # type: ignore[attr-defined]
+    assert weight.spin.value() > 0  # type: ignore[attr-defined]  # a weight of 0 cannot be entered

@@ -108,10 +108,10 @@ def test_saving_settings_before_the_banks_are_read_keeps_the_active_ones(
     (context.data_paths.banks / "big.yaml").write_text(large_bank_yaml("big", 3), encoding="utf-8")
     held_read(context, gate, lambda: BankLibrary(context.data_paths.banks, context.settings.active_banks))
     window = build(qtbot, shell, context)
-    window.settings.data.thinking.setValue(30)
+    window.settings.transcription.threads.setValue(3)
     assert window.settings.save()
     saved = load_settings()
-    assert saved.practice.thinking_seconds == 30
+    assert saved.transcription.threads == 3
     assert saved.active_banks == ["default", "big"]
     gate.set()
     qtbot.waitUntil(lambda: window.library is not None, timeout=60_000)

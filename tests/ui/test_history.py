@@ -80,6 +80,11 @@ def test_an_empty_history_says_how_to_fill_it(qtbot: QtBot, view: HistoryView) -
     _refresh(qtbot, view)
     assert view.model.rowCount() == 0
     assert "No sessions yet" in view.count_label.text()
+    # What will be listed here and how to start, in full, in place of an empty table.
+    assert view.empty.isVisible() and not view.table.isVisible()
+    assert "Practice page" in view.empty.text.text() and view.empty.text.wordWrap()
+    with qtbot.waitSignal(view.practice_requested):
+        view.empty.go.click()
 
 
 def test_search_skill_and_date_filters(qtbot: QtBot, ctx: AppContext, view: HistoryView) -> None:

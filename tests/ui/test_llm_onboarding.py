@@ -24,6 +24,7 @@ from tpm_coach.ui.main_window import MainWindow
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.onboarding import offer_llm_setup
 from tpm_coach.ui.onboarding.dialog import LlmSetupDialog
+from tpm_coach.ui.onboarding.guide import FirstRunGuide
 from tpm_coach.ui.workers import WorkerPool
 
 MODELS = ["llama3.1:8b", "qwen2.5:3b"]
@@ -77,6 +78,12 @@ def test_the_app_asks_once_the_window_shows_and_probes_off_the_gui_thread(
     window = shell.build(shell.load_context())
     try:
         shell.show()
+        # On a first start the question is the guide's second step.
+        qtbot.waitUntil(lambda: (g := window.findChild(FirstRunGuide)) is not None and g.isVisible())
+        guide = window.findChild(FirstRunGuide)
+        assert guide is not None
+        qtbot.mouseClick(guide.next, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(guide.choose_judge, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: (d := window.findChild(LlmSetupDialog)) is not None and d.isVisible())
         dialog = window.findChild(LlmSetupDialog)
         qtbot.waitUntil(lambda: dialog.local.servers.count() == 1, timeout=10_000)

@@ -51,9 +51,17 @@ def test_speech_that_runs_past_its_deadline_is_abandoned(qtbot: QtBot) -> None:
 
 
 def test_read_aloud_setting_speaks_each_question(qtbot: QtBot, main_window: MainWindow) -> None:
-    main_window.context.settings.practice.read_aloud = True
+    main_window.practice.setup.session.read_aloud.setChecked(True)  # chosen per session, on the setup page
     with qtbot.waitSignal(main_window.practice.speaker.finished, timeout=20_000):
         start_one_question(qtbot, main_window)
-    qtbot.mouseClick(main_window.practice.question.read_aloud, Qt.MouseButton.LeftButton)
+    button = main_window.practice.question.read_aloud
+    assert button.text() == "Read aloud"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert main_window.practice.speaker.speaking
+    assert "Stop reading" in button.text()  # a speaking state, and the way to stop it
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not main_window.practice.speaker.speaking
+    assert button.text() == "Read aloud"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert main_window.practice.speaker.speaking
     qtbot.mouseClick(main_window.practice.question.end, Qt.MouseButton.LeftButton)

@@ -44,7 +44,7 @@ def test_typed_answer_is_scored_and_explained(
     assert "4.0" in view.overall.text()
     assert len(view.criteria.cards) == len(rubric.criteria)
     first = view.criteria.cards[0]
-    assert first.anchor.text() == rubric.anchor_for(rubric.criteria[0].id, 4)
+    assert first.anchor is not None and first.anchor.text() == rubric.anchor_for(rubric.criteria[0].id, 4)
     assert "background-color" in view.transcript.toHtml()  # the quoted evidence is highlighted
     assert view.transcript.plain == ANSWER
     assert view.strengths.items == ["Clear opening."]
@@ -100,6 +100,16 @@ def test_follow_up_and_retry_then_compare(qtbot: QtBot, main_window: MainWindow,
     assert dialog is not None and dialog.isVisible()
     assert [r.score.overall for r in dialog.view.records if r.score] == [4.0, 5.0]
     assert "▲" in dialog.view.cells[("overall", 2)]
+    # Like with like: overall beside overall, each criterion's score beside the same criterion's.
+    assert dialog.view.cells[("overall", 1)].startswith("4.0") and dialog.view.cells[("overall", 2)].startswith("5.0")
+    first = dialog.view.records[-1].competency.rubric.criteria[0].id
+    assert dialog.view.cells[(first, 1)].startswith("4") and dialog.view.cells[(first, 2)].startswith("5")
+    assert "▲1.0" in dialog.view.cells[(first, 2)]
+    assert dialog.view.groups == [
+        "Overall score (out of 5)",
+        "Criterion scores (out of 5)",
+        "Delivery (spoken answers)",
+    ]
     dialog.close()
     assert original != page.question.text()
 

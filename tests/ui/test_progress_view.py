@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PySide6.QtCharts import QCategoryAxis
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.context import AppContext
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.progress.view import EVERY_ANSWER, ProgressView
+from tpm_coach.ui.progress.view import EVERY_ANSWER, NO_TREND_YET, ProgressView
 from tpm_coach.ui.workers import WorkerPool
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -94,6 +96,67 @@ def test_period_limits_the_chart_and_tables(qtbot: QtBot, ctx: AppContext, view:
 def test_no_scored_answers_yet(qtbot: QtBot, view: ProgressView) -> None:
     _refresh(qtbot, view)
     assert view.chart.series == {}
-    assert view.chart.chart().title() == "No scored answers in this period yet"
-    assert "practise a few questions" in view.summary.text()
+    assert view.summary.text() == "No scored answers yet"
     assert view.weakest.rowCount() == 0
+    # The page says what will appear and how to start, in full: the hint wraps instead of being cut.
+    assert view.empty.isVisible() and not view.chart_card.isVisible()
+    hint = view.empty.text
+    assert "chart over time" in hint.text() and "Practice page" in hint.text()
+    assert hint.wordWrap() and hint.width() <= view.width()
+    with qtbot.waitSignal(view.practice_requested):
+        view.empty.go.click()
+
+
+def test_one_day_is_drawn_in_order_of_time_and_trends_wait_for_a_second_session(
+    qtbot: QtBot, ctx: AppContext, view: ProgressView
+) -> None:
+    today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    at = [(today + timedelta(minutes=m)).isoformat(timespec="milliseconds") for m in (0, 20, 40)]
+    add_session(ctx, SessionSpec([Answer("tech-001", 2, created_at=at[0])], started_at=at[0]))
+    add_session(ctx, SessionSpec([Answer("tech-002", 4, created_at=at[1])], started_at=at[1]))
+    _refresh(qtbot, view)
+    assert view.chart.single_day
+    axis = view.chart.chart().axes(Qt.Orientation.Horizontal)[0]
+    assert isinstance(axis, QCategoryAxis)
+    labels = axis.categoriesLabels()
+    assert len(labels) == len(set(labels)) == 2  # one label per moment, no date repeated
+    # The two sessions sit a step apart, not on one vertical line.
+    xs = [x for x, _ in _points(view, "technical-aptitude")]
+    assert xs == [1.0, 2.0]
+    # A trend after two sessions of the skill: 4 against 2.
+    assert view.skills.cell_text(0, 4) == "▲ +2.0"
+
+    # A skill practised in one session only waits for its second.
+    add_session(ctx, SessionSpec([Answer("comm-001", 3, created_at=at[2])], started_at=at[2]))
+    _refresh(qtbot, view)
+    row = next(r for r in range(view.skills.rowCount()) if view.skills.cell_text(r, 0) == "Communication")
+    assert view.skills.cell_text(row, 4) == NO_TREND_YET
+    # The legend names every skill in full.
+    assert "Communication" in view.legend.text() and "Technical aptitude" in view.legend.text()
+
+
+def test_long_skill_names_are_not_cut(qtbot: QtBot, ctx: AppContext, view: ProgressView) -> None:
+    add_session(ctx, SessionSpec([Answer("plan-001", 3), Answer("risk-001", 4)], started_at=_days_ago(3)))
+    _refresh(qtbot, view)
+    table = view.skills
+    metrics = table.fontMetrics()
+
+    def cut_names() -> list[str]:
+        """Names whose wrapped lines need more height than their row has, or a word wider than the column."""
+        cut = []
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            assert item is not None
+            width = table.columnWidth(0) - 8  # the item's text margins, with a pixel to spare each side
+            longest_word = max(metrics.horizontalAdvance(w) for w in item.text().split())
+            lines = metrics.boundingRect(0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), item.text())
+            if longest_word > width or lines.height() > table.rowHeight(row) + metrics.height() // 2:
+                cut.append(item.text())
+        return cut
+
+    # The page's width in a window of the default size, then a narrow one where the names must wrap. The rows
+    # grow as the layout settles after a resize, so the check waits for it (and fails if they never do).
+    for width in (900, 624):  # 624: the page in a window of the smallest size
+        view.resize(width, 760)
+        expected = max(width, view.minimumSizeHint().width())
+        qtbot.waitUntil(lambda: view.width() == expected and not cut_names(), timeout=3000)  # noqa: B023

@@ -120,7 +120,7 @@ def test_offline_scorer_disables_the_llm_fields(qtbot: QtBot, main_window: MainW
     assert main_window.scorer_status.text() == "Scoring: offline scorer"
 
 
-def test_transcription_and_practice_choices_are_saved(qtbot: QtBot, main_window: MainWindow) -> None:
+def test_transcription_choices_are_saved(qtbot: QtBot, main_window: MainWindow) -> None:
     view = open_settings(qtbot, main_window, "transcription")
     t = view.transcription
     t.compute_type.setCurrentText("float32")
@@ -129,14 +129,10 @@ def test_transcription_and_practice_choices_are_saved(qtbot: QtBot, main_window:
     assert not t.model.isEnabled() and t.remote_url.isEnabled()
     t.remote_url.setText("http://127.0.0.1:9/v1")
     t.engine.setCurrentIndex(t.engine.findData(TranscriptionEngine.LOCAL))
-    view.data.thinking.setValue(20)
-    view.data.read_aloud.setChecked(True)
     assert view.save()
     saved = load_settings()
     assert (saved.transcription.compute_type, saved.transcription.threads) == ("float32", 2)
     assert saved.transcription.remote_base_url == "http://127.0.0.1:9/v1"
-    assert saved.practice.thinking_seconds == 20 and saved.practice.read_aloud
-    assert main_window.context.settings.practice.thinking_seconds == 20
 
 
 def test_activating_a_bank_reaches_the_practice_page(qtbot: QtBot, main_window: MainWindow) -> None:

@@ -59,11 +59,13 @@ def test_problems_sit_beside_their_fields(default_bank: Bank) -> None:
     problems = draft.problems()
 
     question = problems_for(problems, "questions[0]", QUESTION_FORM)
-    assert question.by_field[("strong_answer",)] == ["line 2: String should have at least 1 character (got '')"]
+    assert question.by_field[("strong_answer",)] == [
+        "line 2: a strong-answer point cannot be empty: write it or remove it"
+    ]
     criterion = problems_for(problems, "competencies[0].rubric.criteria[1]", CRITERION_FORM)
     assert criterion.by_field[("anchors",)][0].startswith("score 0: ")
     skill = problems_for(problems, "competencies[2]", COMPETENCY_FORM)
-    assert skill.general and "at least 3 items" in skill.general[0]
+    assert skill.general == ["a skill needs at least 3 criteria"]
     assert problems_for(problems, "competencies[1]", COMPETENCY_FORM).count == 0
 
 

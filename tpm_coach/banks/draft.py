@@ -113,6 +113,14 @@ class BankDraft:
         own = [str(c.get("id", "")) for c in self.data.get("competencies", [])]
         return list(dict.fromkeys([*own, *(c.id for c in self.known_competencies)]))
 
+    def competency_names(self) -> dict[str, str]:
+        """Each competency id's name, the bank's own before the built-in ones (as the bank would resolve it)."""
+        names = {c.id: c.name for c in self.known_competencies}
+        names.update(
+            {str(c.get("id", "")): str(c.get("name") or c.get("id", "")) for c in self.data.get("competencies", [])}
+        )
+        return names
+
     def add_question(self, competency_id: str) -> RecordPath:
         questions = self.data.setdefault("questions", [])
         taken = {q.get("id") for q in questions}

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tpm_coach.banks.coach_words import what
 from tpm_coach.banks.draft import within
 from tpm_coach.domain import Level, QuestionKind
 from tpm_coach.errors import BankProblem
@@ -91,6 +92,17 @@ QUESTION_FORM = FormSpec(
 )
 
 
+# How the fixed choices read in the editor; the bank stores the ids.
+CHOICE_NAMES: dict[str, str] = {
+    QuestionKind.BEHAVIORAL.value: "Behavioural",
+    QuestionKind.PROGRAM_SENSE.value: "Program sense",
+    QuestionKind.TECHNICAL.value: "Technical",
+    QuestionKind.STRATEGY.value: "Strategy",
+    QuestionKind.SITUATIONAL.value: "Situational",
+    **{level.value: level.value.title() for level in Level},
+}
+
+
 def field_location(prefix: str, spec: FieldSpec) -> str:
     key = ".".join(spec.key)
     return f"{prefix}.{key}" if prefix else key
@@ -117,10 +129,10 @@ def problems_for(problems: Sequence[BankProblem], prefix: str, form: FormSpec) -
         for spec in form.fields:
             field_at = field_location(prefix, spec)
             if within(where, field_at):
-                out.by_field[spec.key].append(_detail(where[len(field_at) :], spec.kind) + problem.message)
+                out.by_field[spec.key].append(_detail(where[len(field_at) :], spec.kind) + what(where, problem.message))
                 break
         else:
-            out.general.append(problem.message)
+            out.general.append(what(where, problem.message))
     return out
 
 

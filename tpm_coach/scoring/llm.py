@@ -23,7 +23,7 @@ from tpm_coach.call_guard import CallCancelled, CallGuard, CallTimedOut, Cancell
 from tpm_coach.config import LOCAL_PROVIDERS, LlmProvider, LlmSettings
 from tpm_coach.domain import Competency, DeliveryMetrics, Question, ScoreResult
 from tpm_coach.errors import ScoringCancelledError, ScoringError
-from tpm_coach.openai_errors import Endpoint, explain
+from tpm_coach.openai_errors import KEY_HINT, Endpoint, explain
 from tpm_coach.plain_http import check_key_transport, is_loopback
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.scoring.partial import ProgressCallback, StreamProgress
@@ -57,6 +57,12 @@ def build_openai_client(settings: LlmSettings, api_key: str | None, *, guard: Ca
     base_url = settings.resolved_base_url()
     if not base_url:
         raise ScoringError("No LLM server is configured", "choose a provider and base URL in Settings > LLM")
+    if not api_key and needs_api_key(settings):
+        # Said before any call: without a key the cloud's refusal (or no network) would read like a server to start.
+        raise ScoringError(
+            f"No API key is set for {base_url}: a cloud provider needs one",
+            KEY_HINT.replace("Settings > LLM", "Settings > Scoring"),
+        )
     check_key_transport(base_url, api_key, settings.allow_plain_http_hosts)
     http_client = None if guard is None else openai.DefaultHttpxClient(event_hooks={"request": [guard.on_request]})
     return openai.OpenAI(
@@ -66,6 +72,18 @@ def build_openai_client(settings: LlmSettings, api_key: str | None, *, guard: Ca
         max_retries=0,
         http_client=http_client,
     )
+
+
+# Hosted APIs that always need a key; any other custom server (one on a LAN, say) may run without one.
+_CLOUD_HOSTS = ("api.openai.com", "openrouter.ai", "api.groq.com", "api.together.xyz", "api.mistral.ai")
+
+
+def needs_api_key(settings: LlmSettings) -> bool:
+    """Whether the configured server is a cloud provider, which refuses every call made without a key."""
+    if settings.provider is LlmProvider.OPENAI:
+        return True
+    host = urlsplit(settings.resolved_base_url()).hostname or ""
+    return any(host == cloud or host.endswith("." + cloud) for cloud in _CLOUD_HOSTS)
 
 
 def runs_locally(settings: LlmSettings) -> bool:

@@ -28,7 +28,7 @@ from tpm_coach.maintenance.backup import backups_folder
 from tpm_coach.scoring.detect import FoundServer
 from tpm_coach.storage.instance_lock import DataFolderLock, instance_channel_name, lock_data_folder
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.onboarding import offer_llm_setup
+from tpm_coach.ui.onboarding import offer_first_run, offer_llm_setup
 from tpm_coach.ui.widgets.message_box import plain_message_box
 from tpm_coach.ui.workers import WorkerPool
 
@@ -210,7 +210,9 @@ class AppShell(QObject):
         self.window.show()
         # After the first paint: nothing slow may happen before the window is interactive.
         QTimer.singleShot(0, self.window.start_background_tasks)
-        offer_llm_setup(self.window, self.detect_servers)
+        # The guide asks how answers are scored in its second step; without it, the question comes by itself.
+        if not offer_first_run(self.window, self.detect_servers):
+            offer_llm_setup(self.window, self.detect_servers)
 
     def reopen(self, between: Callable[[], None] | None) -> None:
         old = self.window

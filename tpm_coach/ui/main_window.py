@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         view = SettingsView(deps)
         view.saved.connect(self._settings_saved)
         view.plain_http_allowed.connect(self._plain_http_allowed)
+        view.guide_requested.connect(self.open_guide)
         return view
 
     def _add_page(self, key: str, widget: QWidget) -> None:
@@ -263,13 +264,16 @@ class MainWindow(QMainWindow):
         from tpm_coach.ui.bank_editor.view import BankEditorView
         from tpm_coach.ui.history.view import HistoryView
         from tpm_coach.ui.interview.view import InterviewView
+        from tpm_coach.ui.progress.view import ProgressView
 
+        if isinstance(widget, HistoryView | ProgressView):
+            widget.practice_requested.connect(lambda: self.navigate("practice"))
         if isinstance(widget, HistoryView):
             widget.attempt_requested.connect(self.show_attempt)
             widget.session_deleted.connect(lambda _id: self.refresh_views())
             widget.attempt_changed.connect(lambda _id: self.refresh_views())
         elif isinstance(widget, BankEditorView):
-            widget.banks_changed.connect(self.practice.refresh)
+            widget.banks_changed.connect(self._banks_edited)
         elif isinstance(widget, InterviewView):
             widget.use_speech_engine(self.speech_engine)
             widget.session_finished.connect(self._session_finished)
@@ -280,6 +284,12 @@ class MainWindow(QMainWindow):
 
         preselect_skills(self.practice.setup, skill_ids)
         self.navigate("practice")
+
+    def _banks_edited(self) -> None:
+        """A bank was added, removed or turned on in the editor: Practice and the Settings list show it now."""
+        self.practice.refresh()
+        if self.library is not None:
+            self.settings.set_library(self.library)
 
     def show_settings(self, section: str = "") -> None:
         self.navigate("settings")
@@ -322,6 +332,11 @@ class MainWindow(QMainWindow):
         """The first-run choice of scorer was saved outside the Settings page: show it there and here."""
         self._update_scorer_status(settings)
         self.settings.load()
+
+    def open_guide(self) -> None:
+        from tpm_coach.ui.onboarding import open_guide
+
+        open_guide(self)
 
     def choose_backup(self) -> None:
         """Ask for a backup file and restore it (the window is rebuilt around the restored database)."""

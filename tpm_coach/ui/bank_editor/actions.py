@@ -14,12 +14,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tpm_coach.banks import DEFAULT_BANK_ID
 from tpm_coach.banks.draft import BankDraft
+from tpm_coach.config import Settings, load_settings, save_settings
 from tpm_coach.context import AppContext
 from tpm_coach.domain import Bank
 from tpm_coach.errors import KnownError
 from tpm_coach.ui.bank_editor.duplicate import DuplicateBankDialog
 from tpm_coach.ui.bank_editor.files import BankFiles
-from tpm_coach.ui.messages import MessageSink
+from tpm_coach.ui.messages import Message, MessageSink
 from tpm_coach.ui.widgets.message_box import ask
 
 
@@ -56,15 +57,43 @@ class BankActions:
     def duplicate_bank(self, new_id: str, name: str) -> bool:
         if self.host.draft is None:
             return False
+        source_id = self.host.draft.bank_id
         try:
-            copy = self.host.context.banks.duplicate(self.host.draft.bank_id, new_id, name)
+            copy = self.host.context.banks.duplicate(source_id, new_id, name)
         except KnownError as exc:
             self.host.messages.error(exc, "Try again", self.ask_duplicate)
             return False
         self.host.draft = None  # the copy opens next; the source had no unsaved changes (asked above)
         self.host.refresh()
         self.host.open_bank(copy.id)
-        self.host.messages.info(f"Created '{copy.name}'. Turn it on under Settings to practise with it.")
+        self.host.messages.post(
+            Message(
+                "info",
+                f"Created '{copy.name}'. Practice still asks from the banks turned on in Settings.",
+                "Use this bank now",
+                lambda: self.use_bank(copy.id, instead_of=source_id),
+            )
+        )
+        self.host.banks_changed.emit()
+        return True
+
+    def use_bank(self, bank_id: str, *, instead_of: str = "") -> bool:
+        """Turn `bank_id` on for practice, and `instead_of` off: a copy beside its source would ask every
+        question twice. Saved to the settings file at once, so nothing waits for the Settings page's Save."""
+        context = self.host.context
+        active = [b for b in context.settings.active_banks if b not in (bank_id, instead_of)] + [bank_id]
+        try:
+            values = load_settings(environ={}).model_dump()
+            values["active_banks"] = active
+            save_settings(Settings.model_validate(values))
+        except KnownError as exc:
+            self.host.messages.error(exc, "Try again", lambda: self.use_bank(bank_id, instead_of=instead_of))
+            return False
+        context.settings.active_banks = active
+        library = context.banks
+        library.active_ids = list(active)
+        library.reload()
+        self.host.messages.info(f"Practice now asks from '{library.get(bank_id).bank.name}'.")
         self.host.banks_changed.emit()
         return True
 

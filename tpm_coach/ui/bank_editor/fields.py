@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tpm_coach.banks.forms import FieldKind, FieldSpec
+from tpm_coach.banks.forms import CHOICE_NAMES, FieldKind, FieldSpec
+from tpm_coach.display_text import display_safe
 from tpm_coach.ui.bank_editor.anchors import AnchorTable
 from tpm_coach.ui.widgets.plain_label import PlainLabel
 
@@ -104,36 +105,44 @@ class TextEditor(FieldEditor):
 
 
 class ChoiceEditor(FieldEditor):
-    """CHOICE (a fixed list) and COMPETENCY (known ids, but any id may be typed)."""
+    """CHOICE (a fixed list) and COMPETENCY (the bank's skills and the built-in ones), each shown by its name and
+    stored by its id."""
 
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.combo = QComboBox()
-        self.combo.setEditable(spec.kind is FieldKind.COMPETENCY)
-        self.combo.addItems(list(spec.choices))
-        self.combo.currentTextChanged.connect(self._edited)
+        self._fill(list(spec.choices), CHOICE_NAMES)
+        self.combo.currentIndexChanged.connect(self._edited)
         self.layout_.addWidget(self.combo)
         self.layout_.addStretch(1)
         self.combo.setMinimumWidth(240)
 
-    def set_choices(self, choices: Sequence[str]) -> None:
-        current = self.combo.currentText()
+    def _fill(self, ids: Sequence[str], names: Mapping[str, str]) -> None:
+        self.combo.clear()
+        for item_id in ids:
+            self.combo.addItem(display_safe(names.get(item_id) or item_id), item_id)
+            self.combo.setItemData(self.combo.count() - 1, item_id, Qt.ItemDataRole.ToolTipRole)
+
+    def set_choices(self, choices: Sequence[str], names: Mapping[str, str] | None = None) -> None:
+        current = self.value()
         self._loading = True
         try:
-            self.combo.clear()
-            self.combo.addItems(list(choices))
-            self.combo.setCurrentText(current)
+            self._fill(choices, names or {})
+            self._show(current)
         finally:
             self._loading = False
 
     def value(self) -> Any:
-        return self.combo.currentText().strip()
+        data = self.combo.currentData()
+        return str(data).strip() if data is not None else self.combo.currentText().strip()
 
     def _show(self, value: Any) -> None:
-        text = "" if value is None else str(value)
-        if self.combo.findText(text) < 0 and not self.combo.isEditable():
-            self.combo.addItem(text)  # an invalid stored value stays visible so its error makes sense
-        self.combo.setCurrentText(text)
+        item_id = "" if value is None else str(value)
+        index = self.combo.findData(item_id)
+        if index < 0:
+            self.combo.addItem(item_id, item_id)  # an invalid stored value stays visible so its error makes sense
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
 
     def set_read_only(self, read_only: bool) -> None:
         self.combo.setEnabled(not read_only)
@@ -142,19 +151,25 @@ class ChoiceEditor(FieldEditor):
         self.combo.setFocus()
 
 
+# The bank format's bounds (domain/bank.py), so a value the bank would refuse cannot be typed at all.
+WEIGHT_RANGE = (0.01, 100.0)
+TIME_LIMIT_RANGE = (15, 1800)
+_NO_LIMIT = TIME_LIMIT_RANGE[0] - 1  # the step below the shortest limit reads "No limit" and stores nothing
+
+
 class NumberEditor(FieldEditor):
-    """OPTIONAL_SECONDS (0 shows as "No limit" and stores nothing) and WEIGHT."""
+    """OPTIONAL_SECONDS ("No limit" stores nothing) and WEIGHT, each bounded as the bank format is."""
 
     def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         if spec.kind is FieldKind.WEIGHT:
             self.spin: QSpinBox | QDoubleSpinBox = QDoubleSpinBox()
-            self.spin.setRange(0.0, 1000.0)
+            self.spin.setRange(*WEIGHT_RANGE)
             self.spin.setDecimals(2)
             self.spin.setSingleStep(0.5)
         else:
             self.spin = QSpinBox()
-            self.spin.setRange(0, 7200)
+            self.spin.setRange(_NO_LIMIT, TIME_LIMIT_RANGE[1])
             self.spin.setSingleStep(15)
             self.spin.setSuffix(" s")
             self.spin.setSpecialValueText("No limit")
@@ -165,10 +180,14 @@ class NumberEditor(FieldEditor):
     def value(self) -> Any:
         if self.spec.kind is FieldKind.WEIGHT:
             return float(self.spin.value())
-        return int(self.spin.value()) or None
+        seconds = int(self.spin.value())
+        return None if seconds <= _NO_LIMIT else seconds
 
     def _show(self, value: Any) -> None:
-        self.spin.setValue(value or 0)
+        if isinstance(self.spin, QDoubleSpinBox):
+            self.spin.setValue(float(value) if value is not None else 1.0)
+        else:
+            self.spin.setValue(int(value or _NO_LIMIT))
 
     def set_read_only(self, read_only: bool) -> None:
         self.spin.setReadOnly(read_only)

@@ -78,7 +78,7 @@ class RecordForm(QWidget):
         self.path = path
         for key, editor in self.editors.items():
             if isinstance(editor, ChoiceEditor) and editor.spec.kind is FieldKind.COMPETENCY:
-                editor.set_choices(draft.competency_ids())
+                editor.set_choices(draft.competency_ids(), draft.competency_names())
             if isinstance(editor, AnchorsEditor):
                 scale = draft.get((*path[:-3], "rubric", "scale"), {}) or {}
                 editor.set_scale(int(scale.get("min", 1)), int(scale.get("max", 5)))

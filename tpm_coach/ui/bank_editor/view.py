@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from tpm_coach.banks import DEFAULT_BANK_ID
+from tpm_coach.banks.coach_words import in_coach_words
 from tpm_coach.banks.draft import BankDraft, RecordPath
 from tpm_coach.banks.forms import BANK_FORM, COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM
 from tpm_coach.display_text import display_safe
@@ -251,8 +252,8 @@ class BankEditorView(QWidget):
         self.outline.mark_problems(problems)
         self.problems.clear()
         for index, problem in enumerate(problems):
-            where = f"{problem.location}: " if problem.location else ""
-            item = QListWidgetItem(display_safe(f"{where}{problem.message}"), self.problems)
+            item = QListWidgetItem(display_safe(in_coach_words(problem, self.draft.data)), self.problems)
+            item.setToolTip(display_safe(f"{problem.location}: {problem.message}"))  # the YAML path, for the file
             item.setData(PROBLEM_ROLE, index)
         self.problems.setVisible(bool(problems))
         self._problem_list = problems
@@ -332,7 +333,7 @@ class BankEditorView(QWidget):
         if problems:
             self.messages.error(
                 f"Not saved: fix the {len(problems)} problem{'s' if len(problems) > 1 else ''} first "
-                f"(the first: {problems[0].location or 'bank'}: {problems[0].message})",
+                f"(the first: {in_coach_words(problems[0], draft.data)})",
                 "Show it",
                 lambda: self.show_problem(problems[0]),
             )

@@ -24,7 +24,7 @@ def _delta(now: float, before: float | None) -> str:
 
 
 class CompareView(QWidget):
-    """Columns are attempts (oldest left); rows are the overall score, each criterion and delivery."""
+    """Columns are attempts (oldest left); rows are grouped: the overall score, the criteria, delivery."""
 
     def __init__(self, records: Sequence[AttemptRecord], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,31 +37,53 @@ class CompareView(QWidget):
             grid.addWidget(label("No attempts to compare.", "Muted", self), 0, 0)
             return
         competency = self.records[-1].competency
-        rows: list[tuple[str, str]] = [("overall", "Overall")]
-        rows += [(c.id, c.name) for c in competency.rubric.criteria]
-        rows += [("wpm", "Words / min"), ("fillers", "Fillers"), ("time", "Speaking time")]
-        for r, (_, name) in enumerate(rows, start=1):
-            grid.addWidget(label(name, "Muted", self), r, 0)
+        scale_max = competency.rubric.scale.max
+        # Grouped so each number sits beside its own kind: overall beside overall, criterion scores beside
+        # criterion scores, delivery beside delivery; a group's heading names what its numbers measure.
+        groups: list[tuple[str, list[tuple[str, str]]]] = [
+            (f"Overall score (out of {scale_max})", [("overall", "Overall")]),
+            (f"Criterion scores (out of {scale_max})", [(c.id, c.name) for c in competency.rubric.criteria]),
+            ("Delivery (spoken answers)", [("wpm", "Words / min"), ("fillers", "Fillers"), ("time", "Speaking time")]),
+        ]
+        self.groups = [heading for heading, _ in groups]
+        rows: list[tuple[str, str]] = []
+        r = 1
+        positions: dict[str, int] = {}
+        for heading, members in groups:
+            grid.addWidget(label(heading, "Caption", self), r, 0, 1, len(self.records) + 1)
+            r += 1
+            for key, name in members:
+                grid.addWidget(label(name, "Muted", self), r, 0)
+                positions[key] = r
+                rows.append((key, name))
+                r += 1
         previous: dict[str, float | None] = {}
         for col, record in enumerate(self.records, start=1):
             title = "typed" if record.answer_mode == "typed" else "spoken"
             grid.addWidget(label(f"Attempt {col} ({title})", "SectionTitle", self), 0, col)
             values = self._values(record)
-            for r, (key, _) in enumerate(rows, start=1):
+            for key, _ in rows:
                 value = values.get(key)
-                text = "—" if value is None else (format_duration(value) if key == "time" else f"{value:g}")
+                if value is None:
+                    text = "—"
+                elif key == "time":
+                    text = format_duration(value)
+                elif key == "overall":
+                    text = f"{value:.1f}"
+                else:
+                    text = f"{value:g}"
                 if value is not None and key not in ("time", "fillers", "wpm"):
                     text += _delta(value, previous.get(key))
-                cell = label(text, "ScoreSmall" if key == "overall" else "", self)
+                cell = label(text, "", self)
                 cell.setTextFormat(Qt.TextFormat.RichText)  # numbers and the app's own coloured arrow only
-                grid.addWidget(cell, r, col)
+                grid.addWidget(cell, positions[key], col)
                 self.cells[(key, col)] = text
             previous = values
             transcript = TranscriptView(self)
             transcript.show_transcript(record.transcript.text if record.transcript else "")
             transcript.setMinimumWidth(260)
-            grid.addWidget(transcript, len(rows) + 1, col)
-        grid.setRowStretch(len(rows) + 1, 1)
+            grid.addWidget(transcript, r, col)
+        grid.setRowStretch(r, 1)
 
     @staticmethod
     def _values(record: AttemptRecord) -> dict[str, float | None]:

@@ -1,9 +1,10 @@
-"""One card per rubric criterion: the score given, the rubric's anchor text for it, the rationale."""
+"""One card per rubric criterion: the score given, the rubric's anchor text for it, the rationale. A card opens
+and closes on its title, so the verdict above stays the first thing read."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from tpm_coach.domain import Competency, CriterionScore
 from tpm_coach.ui.feedback.transcript import criterion_colour
@@ -27,6 +28,13 @@ class CriterionCard(QFrame):
         dot.setStyleSheet(f"color: {marker}; font-size: 14px;")
         dot.setToolTip("Evidence for this criterion is highlighted in this colour in the transcript")
         header.addWidget(dot)
+        self.toggle = QToolButton(self)
+        self.toggle.setObjectName("criterionToggle")
+        self.toggle.setCheckable(True)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setAccessibleName(f"Show or hide the reasons for {name}")
+        self.toggle.toggled.connect(self.set_open)
+        header.insertWidget(0, self.toggle)
         title = label(name, "SectionTitle", self)
         header.addWidget(title, 1)
         weight = definition.weight if definition else 1.0
@@ -36,16 +44,33 @@ class CriterionCard(QFrame):
         self.score_label.setAccessibleName(f"{name}: {score.score} out of {rubric.scale.max}")
         header.addWidget(self.score_label, 0, Qt.AlignmentFlag.AlignRight)
         layout.addLayout(header)
-        if definition is not None:
-            self.anchor = label(rubric.anchor_for(score.id, score.score), "Anchor", self, wrap=True)
+        self.body = QWidget(self)
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(6)
+        layout.addWidget(self.body)
+        anchor = rubric.anchor_for(score.id, score.score) if definition is not None else ""
+        # The offline scorer's rationale already ends with the closest anchor: the rubric text is shown once.
+        self.anchor: QLabel | None = None
+        if anchor and anchor not in score.rationale:
+            self.anchor = label(anchor, "Anchor", self.body, wrap=True)
             self.anchor.setToolTip(f"What a {score.score} sounds like, from the rubric")
-            layout.addWidget(self.anchor)
+            body.addWidget(self.anchor)
         if score.rationale:
-            layout.addWidget(label(score.rationale, "", self, wrap=True))
+            body.addWidget(label(score.rationale, "", self.body, wrap=True))
         if score.flagged:
-            layout.addWidget(
-                label("Some quotes the scorer gave were not found in your answer.", "ChipWarn", self, wrap=True)
+            body.addWidget(
+                label("Some quotes the scorer gave were not found in your answer.", "ChipWarn", self.body, wrap=True)
             )
+        self.set_open(False)
+
+    def set_open(self, is_open: bool) -> None:
+        self.body.setVisible(is_open)
+        self.toggle.blockSignals(True)
+        self.toggle.setChecked(is_open)
+        self.toggle.blockSignals(False)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if is_open else Qt.ArrowType.RightArrow)
+        self.toggle.setToolTip("Hide the reasons" if is_open else "Show the rubric and the reasons for this score")
 
 
 class CriteriaList(QWidget):

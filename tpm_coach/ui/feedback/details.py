@@ -24,15 +24,35 @@ class BulletCard(QFrame):
         self.body.setTextFormat(Qt.TextFormat.RichText)  # a list; every item is outside text, escaped
         layout.addWidget(self.body)
         self.items: list[str] = []
+        self.covered: list[bool] = []
 
-    def show_items(self, items: list[str], empty: str = "—", numbered: bool = False) -> None:
+    def show_items(
+        self, items: list[str], empty: str = "—", numbered: bool = False, covered: list[bool] | None = None
+    ) -> None:
+        """`covered`, one flag per item, ticks off the items the answer already made."""
         self.items = list(items)
+        self.covered = list(covered) if covered is not None else []
         if not items:
             self.body.setText(f'<span style="color:#6b7280;">{escape_html(empty)}</span>')
             return
         tag = "ol" if numbered else "ul"
-        rows = "".join(f'<li style="margin-bottom:4px;">{escape_html(i)}</li>' for i in items)
-        self.body.setText(f'<{tag} style="margin-left:-18px;">{rows}</{tag}>')
+        rows = "".join(
+            f'<li style="margin-bottom:4px;">{self._mark(n)}{escape_html(item)}</li>' for n, item in enumerate(items)
+        )
+        note = ""
+        if self.covered:
+            note = (
+                f'<p style="color:#6b7280;">✓ {sum(self.covered)} of {len(items)} already in your answer; '
+                "the rest would make it stronger.</p>"
+            )
+        self.body.setText(f'<{tag} style="margin-left:-18px;">{rows}</{tag}>{note}')
+
+    def _mark(self, index: int) -> str:
+        if index >= len(self.covered):
+            return ""
+        if self.covered[index]:
+            return '<span style="color:#15803d;">✓</span> '
+        return '<span style="color:#9ca3af;">○</span> '
 
 
 def _metric(grid: QGridLayout, col: int, value: str, caption: str, parent: QWidget) -> QLabel:

@@ -12,11 +12,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from tpm_coach.domain import AttemptStatus
+from tpm_coach.scoring.verdict import build_verdict, outline_covered
 from tpm_coach.storage import AttemptRecord
 from tpm_coach.ui.feedback.criteria import CriteriaList
 from tpm_coach.ui.feedback.details import BulletCard, MetricsCard, StarCard
 from tpm_coach.ui.feedback.scores import ScoresCard
 from tpm_coach.ui.feedback.transcript import TranscriptView
+from tpm_coach.ui.feedback.verdict import VerdictBlock
 from tpm_coach.ui.style import card, label, repolish
 
 _STATUS_TEXT = {
@@ -36,8 +38,11 @@ def _when(stamp: str) -> str:
 
 class FeedbackView(QScrollArea):
     make_current_requested = Signal(int)  # a kept score's id; only offered with `can_make_current`
+    retry_clicked = Signal()  # only offered with `can_retry`
 
-    def __init__(self, parent: QWidget | None = None, *, can_make_current: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, can_make_current: bool = False, can_retry: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self.setWidgetResizable(True)
@@ -50,7 +55,7 @@ class FeedbackView(QScrollArea):
         outer.setSpacing(12)
         self.record: AttemptRecord | None = None
 
-        outer.addWidget(self._build_header(body))
+        outer.addWidget(self._build_header(body, can_retry))
         self.scores = ScoresCard(body, can_make_current=can_make_current)
         self.scores.make_current_requested.connect(self.make_current_requested)
         self.scores.setVisible(False)
@@ -71,14 +76,14 @@ class FeedbackView(QScrollArea):
         self.strengths = BulletCard("Strengths", body)
         self.improvements = BulletCard("Improve next time", body)
         self.outline = BulletCard("A stronger answer would cover", body)
-        for widget in (self.strengths, self.improvements, self.outline):
+        for widget in (self.outline, self.strengths, self.improvements):
             left.addWidget(widget)
         left.addStretch(1)
 
         self._build_right(body, right)
         right.addStretch(1)
 
-    def _build_header(self, body: QWidget) -> QWidget:
+    def _build_header(self, body: QWidget, can_retry: bool) -> QWidget:
         header, header_layout = card(body, spacing=8)
         self.question = label("", "QuestionText", header, wrap=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -102,6 +107,9 @@ class FeedbackView(QScrollArea):
         scorer_box.addWidget(self.scorer)
         score_row.addLayout(scorer_box, 1)
         header_layout.addLayout(score_row)
+        self.verdict = VerdictBlock(header, can_retry=can_retry)
+        self.verdict.retry_clicked.connect(self.retry_clicked)
+        header_layout.addWidget(self.verdict)
         self.status = label("", "ChipWarn", header, wrap=True)
         header_layout.addWidget(self.status)
         return header
@@ -173,9 +181,7 @@ class FeedbackView(QScrollArea):
             self.improvements.show_items(score.improvements, "Nothing specific to improve was noted.")
         else:
             self.scorer.setText("Not scored yet.")
-        self.outline.show_items(
-            score.stronger_answer if score and score.stronger_answer else question.strong_answer, numbered=True
-        )
+        self._show_guidance(record, text)
         self.star.setVisible(bool(score and score.star))
         if score and score.star:
             self.star.show_star(score.star)
@@ -183,3 +189,10 @@ class FeedbackView(QScrollArea):
         self.follow_up.setVisible(bool(follow_up))
         self.follow_up.show_items([follow_up] if follow_up else [])
         self.verticalScrollBar().setValue(0)
+
+    def _show_guidance(self, record: AttemptRecord, text: str) -> None:
+        """The verdict, and the stronger answer's outline with the points this answer already made ticked."""
+        score = record.score
+        self.verdict.show_verdict(build_verdict(score, record.competency) if score is not None else None)
+        outline = score.stronger_answer if score and score.stronger_answer else record.question.strong_answer
+        self.outline.show_items(outline, numbered=True, covered=outline_covered(outline, text))

@@ -36,6 +36,7 @@ from tpm_coach.ui.history.report_export import ReportExporter
 from tpm_coach.ui.history.session_detail import SessionDetailView
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.style import button, label
+from tpm_coach.ui.widgets.empty_state import HISTORY_HINT, EmptyState
 from tpm_coach.ui.widgets.message_box import ask
 
 
@@ -44,6 +45,7 @@ class HistoryView(QWidget):
     attempt_changed = Signal(int)  # an answer was re-scored here: its new score shows in Progress too
     refreshed = Signal(int)  # number of sessions loaded
     session_deleted = Signal(int)
+    practice_requested = Signal()  # from the empty page's button
 
     def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +115,9 @@ class HistoryView(QWidget):
         layout.addWidget(label("History", "PageTitle"))
         layout.addWidget(label("Every practice session; open one to replay and review its answers.", "Muted"))
         layout.addWidget(self.filters)
+        self.empty = EmptyState("No sessions yet", HISTORY_HINT, "Go to Practice")
+        self.empty.go_clicked.connect(self.practice_requested)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
@@ -182,8 +187,10 @@ class HistoryView(QWidget):
         f = self.filters.filters()
         self.proxy.set_filters(f.text, f.skill, f.first, f.last)
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.empty.setVisible(total == 0)
+        self.table.setVisible(total > 0)
         if total == 0:
-            self.count_label.setText("No sessions yet: practise a few questions and they will appear here.")
+            self.count_label.setText("No sessions yet")
         elif shown == total:
             self.count_label.setText(f"{total:,} sessions")
         else:

@@ -1,5 +1,11 @@
-"""The first start without an LLM: find the model servers on this computer and let the user choose how to score."""
+"""The first start: a guide through the microphone, the choice of scorer and a warm-up question."""
 
-from tpm_coach.ui.onboarding.flow import needs_llm_choice, offer_llm_setup, save_llm_choice
+from tpm_coach.ui.onboarding.flow import (
+    needs_llm_choice,
+    offer_first_run,
+    offer_llm_setup,
+    open_guide,
+    save_llm_choice,
+)
 
-__all__ = ["needs_llm_choice", "offer_llm_setup", "save_llm_choice"]
+__all__ = ["needs_llm_choice", "offer_first_run", "offer_llm_setup", "open_guide", "save_llm_choice"]

@@ -31,10 +31,6 @@ class FeedbackPage(QWidget):
         self.follow_up = button("Answer the &follow-up", "", self)
         self.follow_up.clicked.connect(self.follow_up_clicked)
         bar.addWidget(self.follow_up)
-        self.retry = button("&Try again", "", self, icon_name="retry")
-        self.retry.setToolTip("Answer the same question again, then compare the attempts")
-        self.retry.clicked.connect(self.retry_clicked)
-        bar.addWidget(self.retry)
         self.compare = button("&Compare attempts", "", self)
         self.compare.clicked.connect(self.compare_clicked)
         bar.addWidget(self.compare)
@@ -42,7 +38,9 @@ class FeedbackPage(QWidget):
         self.next.clicked.connect(self.next_clicked)
         bar.addWidget(self.next)
         layout.addLayout(bar)
-        self.view = FeedbackView(self)
+        self.view = FeedbackView(self, can_retry=True)
+        self.view.retry_clicked.connect(self.retry_clicked)
+        self.retry = self.view.verdict.retry  # Try again sits in the verdict, beside the score it would improve
         layout.addWidget(self.view, 1)
         self.transcript_fix: TranscriptFix | None = None
 

@@ -70,6 +70,7 @@ class QuestionPage(QWidget):
         top.addWidget(self.chips, 1)
         self.read_aloud = button("Read aloud", "link", self, icon_name="speaker")
         self.read_aloud.clicked.connect(self.read_aloud_clicked)
+        self.set_speaking(False)
         top.addWidget(self.read_aloud)
         self.end = button("End session", "link", self)
         self.end.clicked.connect(self.end_clicked)
@@ -158,6 +159,14 @@ class QuestionPage(QWidget):
         return links
 
     # -- user actions ------------------------------------------------------------------------------
+    def set_speaking(self, speaking: bool) -> None:
+        """While the question is read aloud, its button says so and stops it."""
+        self.read_aloud.setText("■ Stop reading" if speaking else "Read aloud")
+        self.read_aloud.setToolTip(
+            "Reading the question aloud; click to stop" if speaking else "Read the question aloud"
+        )
+        self.read_aloud.setAccessibleName("Stop reading aloud" if speaking else "Read the question aloud")
+
     def show_typing(self, visible: bool) -> None:
         self.typed_box.setVisible(visible)
         # Typing replaces speaking: the recording controls would only distract.

@@ -21,6 +21,7 @@ from tpm_coach.banks import BankLibrary
 from tpm_coach.display_text import display_safe
 from tpm_coach.domain import Level, QuestionKind
 from tpm_coach.practice.plan import MAX_QUESTIONS, SessionOptions
+from tpm_coach.ui.practice.session_settings import SessionSettings
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.widgets.safe_text import tooltip
 
@@ -139,6 +140,8 @@ class SetupPage(QWidget):
         self.count.setSuffix(" questions")
         self.count.setMaximumWidth(260)
         form.addRow("Length", self.count)
+        self.session = SessionSettings(body)
+        form.addRow("Answering", self.session)
         return form
 
     def set_library(self, library: BankLibrary) -> None:

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from tpm_coach.config import PracticeSettings, Settings, load_settings, save_settings
+from tpm_coach.errors import KnownError
 from tpm_coach.practice import (
     Action,
     LiveTextChanged,
@@ -57,6 +59,13 @@ def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
     return area
 
 
+def remember_practice_settings(practice: PracticeSettings) -> None:
+    """Write the practice choices to the settings file, leaving everything else in it as it is."""
+    values = load_settings(environ={}).model_dump()
+    values["practice"] = practice.model_dump()
+    save_settings(Settings.model_validate(values))
+
+
 class PracticeView(QWidget):
     session_finished = Signal(int)  # session id
     settings_requested = Signal(str)  # "audio" | "llm"
@@ -73,6 +82,7 @@ class PracticeView(QWidget):
         self.snapshot: PracticeSnapshot | None = None  # the session as of its last phase change
         self.speaker = Speaker(speech_engine, self)
         self.speaker.unavailable.connect(self._speech_unavailable)
+        self.speaker.finished.connect(self._speech_finished)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -96,6 +106,7 @@ class PracticeView(QWidget):
             self.pages.addWidget(_scrolled(page, self.pages))
         self.pages.addWidget(self.feedback)
 
+        self.setup.session.load(self.context.settings.practice)
         self.setup.start_requested.connect(self.start)
         q = self.question
         q.record_clicked.connect(lambda: self._call(lambda c: c.toggle_recording()))
@@ -104,7 +115,7 @@ class PracticeView(QWidget):
         q.end_clicked.connect(lambda: self._call(lambda c: c.finish()))
         q.retry_clicked.connect(lambda: self._call(lambda c: c.retry()))
         q.offline_clicked.connect(lambda: self._call(lambda c: c.score_offline()))
-        q.read_aloud_clicked.connect(self._read_aloud)
+        q.read_aloud_clicked.connect(self._toggle_read_aloud)
         q.cancel_scoring_clicked.connect(lambda: self._call(lambda c: c.cancel_scoring()))
         f = self.feedback
         f.follow_up_clicked.connect(lambda: self._call(lambda c: c.answer_follow_up()))
@@ -127,6 +138,7 @@ class PracticeView(QWidget):
         if self.busy:
             return
         self.snapshot = None
+        self._keep_session_settings()
         self.controller = PracticeController(
             library=self.context.banks,
             sessions=self.context.sessions,
@@ -137,6 +149,17 @@ class PracticeView(QWidget):
         self.controller.subscribe(self._on_event)
         self.setup.set_busy(True)
         self.controller.prepare(options)
+
+    def _keep_session_settings(self) -> None:
+        """The setup page's thinking time, time limit and reading aloud apply now and start the next session."""
+        chosen = self.setup.session.values(self.context.settings.practice)
+        if chosen == self.context.settings.practice:
+            return
+        self.context.settings.practice = chosen
+        try:
+            remember_practice_settings(chosen)
+        except KnownError as exc:  # this session uses them anyway; only the next start forgets them
+            self.messages.warning(f"These practice settings could not be remembered: {exc}")
 
     def new_session(self) -> None:
         self.controller = None
@@ -152,6 +175,7 @@ class PracticeView(QWidget):
     def refresh(self) -> None:
         """Banks or settings changed: the setup lists what is active now."""
         self.setup.reload()
+        self.setup.session.load(self.context.settings.practice)
 
     def confirm_close(self) -> bool:
         return True
@@ -253,9 +277,23 @@ class PracticeView(QWidget):
         self.question.show_typing(True)
 
     # -- extras ------------------------------------------------------------------------------------
+    def _toggle_read_aloud(self) -> None:
+        """The button: read the question aloud, or stop reading it when it is being read."""
+        if self.speaker.speaking:
+            self.speaker.stop()
+            self.question.set_speaking(False)
+        else:
+            self._read_aloud()
+
     def _read_aloud(self) -> None:
+        """Read the question on screen aloud (a question still being read is stopped first)."""
+        self.speaker.stop()
         if self.snapshot is not None and self.snapshot.turn is not None:
             self.speaker.speak(self.snapshot.turn.question.text)
+        self.question.set_speaking(self.speaker.speaking)
+
+    def _speech_finished(self) -> None:
+        self.question.set_speaking(False)
 
     def _speech_unavailable(self) -> None:
         self.question.read_aloud.setEnabled(False)

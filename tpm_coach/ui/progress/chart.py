@@ -1,12 +1,17 @@
-"""The progress chart: one line per skill, scores on the common 1-5 scale against time (QtCharts)."""
+"""The progress chart: one line per skill, scores on the common 1-5 scale against time (QtCharts).
+
+Data from a single day is drawn in order of time (labelled with the time of day) rather than on a calendar
+axis, where it would be a vertical line under the same date repeated. The legend is the view's, so long skill
+names wrap instead of being cut.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
+from PySide6.QtCharts import QAbstractAxis, QCategoryAxis, QChart, QChartView, QDateTimeAxis, QLineSeries, QValueAxis
 from PySide6.QtCore import QDateTime, QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import QWidget
@@ -29,11 +34,13 @@ class ProgressChart(QChartView):
         self.setMinimumHeight(260)
         chart = QChart()
         chart.setBackgroundRoundness(0)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setVisible(False)  # see `legend`: Qt's legend elides long names
         self.setBackgroundBrush(QBrush(QColor("#ffffff")))  # blends into the card around it
         chart.setMargins(QMargins(6, 6, 6, 6))
         self.setChart(chart)
         self.series: dict[str, QLineSeries] = {}  # competency id -> series, for tests and tooltips
+        self.legend: list[tuple[str, str]] = []  # (skill name, line colour) per line drawn
+        self.single_day = False  # the last plot put one day's data in order of time
 
     def show_answers(self, series: Sequence[SkillSeries]) -> None:
         """A point per scored answer."""
@@ -59,7 +66,10 @@ class ProgressChart(QChartView):
             chart.setTitle("No scored answers in this period yet")
             return
         chart.setTitle("")
-        x_axis = QDateTimeAxis()
+        first = min(x for _, _, points in lines for x, _ in points)
+        last = max(x for _, _, points in lines for x, _ in points)
+        self.single_day = _same_day(first, last)
+        x_axis, place = _time_in_order(lines) if self.single_day else _calendar(first, last)
         y_axis = QValueAxis()
         y_axis.setRange(COMMON_MIN, COMMON_MAX)
         y_axis.setTickCount(5)
@@ -67,22 +77,55 @@ class ProgressChart(QChartView):
         y_axis.setTitleText("Score (1-5)")
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        first = min(x for _, _, points in lines for x, _ in points)
-        last = max(x for _, _, points in lines for x, _ in points)
-        if last - first < _DAY_MS:  # one day of data: give the axis some room either side
-            first, last = first - _DAY_MS / 2, last + _DAY_MS / 2
-        x_axis.setRange(QDateTime.fromMSecsSinceEpoch(int(first)), QDateTime.fromMSecsSinceEpoch(int(last)))
-        x_axis.setFormat("MMM d" if last - first < 300 * _DAY_MS else "MMM yyyy")
-        x_axis.setTickCount(6)
+        self.legend = []
         for competency_id, name, points in lines:
             if not points:
                 continue
             line = QLineSeries()
-            line.setName(escape_html(name))  # Qt Charts lays legend names out as HTML
+            line.setName(escape_html(name))  # Qt Charts lays names out as HTML
             line.setPointsVisible(len(points) <= 200)  # markers only while they stay readable
             for x, y in points:
-                line.append(x, y)
+                line.append(place(x), y)
             chart.addSeries(line)
             line.attachAxis(x_axis)
             line.attachAxis(y_axis)
             self.series[competency_id] = line
+            self.legend.append((name, line.color().name()))
+
+
+def _local(ms: float) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(int(ms))
+
+
+def _same_day(first: float, last: float) -> bool:
+    return _local(first).date() == _local(last).date()
+
+
+def _calendar(first: float, last: float) -> tuple[QAbstractAxis, Callable[[float], float]]:
+    axis = QDateTimeAxis()
+    axis.setRange(_local(first), _local(last))
+    span_days = (last - first) / _DAY_MS
+    axis.setFormat("MMM d" if span_days < 300 else "MMM yyyy")
+    # One tick per day at most, so a short span does not repeat its dates.
+    axis.setTickCount(max(2, min(6, int(span_days) + 1)))
+    return axis, lambda x: x
+
+
+def _time_in_order(
+    lines: Sequence[tuple[str, str, list[tuple[float, float]]]],
+) -> tuple[QAbstractAxis, Callable[[float], float]]:
+    """Each distinct moment gets its own step along the axis, labelled with its time of day."""
+    moments = sorted({x for _, _, points in lines for x, _ in points})
+    step = {x: float(i + 1) for i, x in enumerate(moments)}
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(0.5, len(moments) + 0.5)
+    used: set[str] = set()
+    for x in moments:
+        text = _local(x).toString("HH:mm")
+        while text in used:  # the axis needs distinct labels: two answers in one minute
+            text += "\u200b"
+        used.add(text)
+        axis.append(text, step[x])
+    axis.setTitleText(_local(moments[0]).toString("d MMM yyyy") + ", in order of time")
+    return axis, lambda x: step[x]

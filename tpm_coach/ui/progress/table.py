@@ -22,9 +22,15 @@ class ProgressTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
+        # The numbers fit their contents and the text column takes the rest, wrapping a long skill or criterion
+        # name onto a second line rather than cutting it.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)  # the text column takes the rest
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(56)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(lambda *_: self.resizeRowsToContents())
 
     def set_rows(self, rows: Sequence[Sequence[Cell]], tooltips: Sequence[str] | None = None) -> None:
         """Numbers are right-aligned and shown with one decimal; None shows as a dash."""

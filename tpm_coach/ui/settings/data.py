@@ -1,22 +1,21 @@
-"""Settings > Practice & data: reading aloud, thinking time, time limit, data folder and active banks."""
+"""Settings > Practice & data: the data folder and the active banks (per-session choices are on the Practice
+page)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QSpinBox,
     QWidget,
 )
 
 from tpm_coach.banks import DEFAULT_BANK_ID, BankLibrary
-from tpm_coach.config import PracticeSettings, Settings
+from tpm_coach.config import Settings
 from tpm_coach.display_text import display_safe
 from tpm_coach.paths import default_data_dir
 from tpm_coach.ui.practice.setup import LOADING
@@ -29,19 +28,16 @@ class PracticeDataSection(QWidget):
         form = QFormLayout(self)
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(10)
-        self.read_aloud = QCheckBox("Read each question aloud", self)
-        form.addRow("Questions", self.read_aloud)
-        self.thinking = QSpinBox(self)
-        self.thinking.setRange(0, 300)
-        self.thinking.setSuffix(" s")
-        self.thinking.setSpecialValueText("None")
-        form.addRow("Thinking time", self.thinking)
-        self.time_limit = QSpinBox(self)
-        self.time_limit.setRange(15, 1800)
-        self.time_limit.setSingleStep(15)
-        self.time_limit.setSuffix(" s")
-        self.time_limit.setToolTip("Used when a question sets no limit of its own")
-        form.addRow("Default time limit", self.time_limit)
+        form.addRow(
+            "",
+            label(
+                "Thinking time, the time limit and reading questions aloud are chosen for each session on the "
+                "Practice page.",
+                "Muted",
+                self,
+                wrap=True,
+            ),
+        )
 
         folder_row = QHBoxLayout()
         self.data_dir = QLineEdit(self)
@@ -69,10 +65,6 @@ class PracticeDataSection(QWidget):
 
     def load(self, settings: Settings, library: BankLibrary | None, waiting: str = LOADING) -> None:
         """Show `settings`; the bank list shows `waiting` instead while `library` is None (not read yet)."""
-        practice = settings.practice
-        self.read_aloud.setChecked(practice.read_aloud)
-        self.thinking.setValue(practice.thinking_seconds)
-        self.time_limit.setValue(practice.default_time_limit_s)
         self.data_dir.setText(settings.data_dir)
         self.show_banks(settings.active_banks, library, waiting)
 
@@ -91,15 +83,6 @@ class PracticeDataSection(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, bank_id)
             ticked = bank_id in active
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-
-    def practice_values(self, current: PracticeSettings) -> PracticeSettings:
-        return current.model_copy(
-            update={
-                "read_aloud": self.read_aloud.isChecked(),
-                "thinking_seconds": self.thinking.value(),
-                "default_time_limit_s": self.time_limit.value(),
-            }
-        )
 
     def active_banks(self, current: list[str]) -> list[str]:
         """The banks ticked; `current` as it is while the list is not shown (the banks are still being read)."""

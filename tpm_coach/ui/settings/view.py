@@ -64,6 +64,7 @@ def _refused_host(base_url: str, api_key: str | None, allowed: list[str]) -> str
 class SettingsView(QWidget):
     saved = Signal(object, bool)  # the new Settings, whether the data folder changed
     plain_http_allowed = Signal(str)  # a host the user allowed the key over plain http://
+    guide_requested = Signal()  # the first-start guide, opened again
 
     def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +87,10 @@ class SettingsView(QWidget):
         self.tabs.addTab(_tab(self.data, "Practice and data", self.tabs), "Practice && data")
         layout.addWidget(self.tabs, 1)
         bar = QHBoxLayout()
+        self.guide = button("Open the first-start guide", "", self)
+        self.guide.setToolTip("Check the microphone, choose who scores answers, and answer a warm-up question")
+        self.guide.clicked.connect(self.guide_requested)
+        bar.addWidget(self.guide)
         self.status = label("", "Muted", self)
         bar.addWidget(self.status, 1)
         self.revert = button("Revert", "", self)
@@ -145,7 +150,6 @@ class SettingsView(QWidget):
                 llm=self.llm.values().model_dump(),
                 transcription=self.transcription.values().model_dump(),
                 audio=self.audio.values(current.audio).model_dump(),
-                practice=self.data.practice_values(current.practice).model_dump(),
                 data_dir=self.data.data_dir.text().strip(),
                 active_banks=self.data.active_banks(current.active_banks) or ["default"],
             )

@@ -12,7 +12,7 @@ from tpm_coach.ui.widgets.plain_label import PlainLabel
 
 log = logging.getLogger(__name__)
 
-MAX_VISIBLE = 3
+MAX_VISIBLE = 2  # more rows push the page too far down; the log keeps every message
 INFO_LINGER_MS = 8000
 
 
@@ -70,8 +70,13 @@ class MessageBar(QWidget):
         sink.attach(self.show_message)
 
     def show_message(self, message: Message) -> None:
-        # The same text again replaces the older row instead of stacking duplicates.
-        for row in [r for r in self.rows if r.message.text == message.text]:
+        # The same text again replaces the older row instead of stacking duplicates, and a note replaces the
+        # notes before it (errors and warnings stay until dismissed), so messages do not pile up over the page.
+        for row in [
+            r
+            for r in self.rows
+            if r.message.text == message.text or (message.level == "info" and r.message.level == "info")
+        ]:
             self._remove(row)
         row = MessageRow(message, self)
         self.rows.insert(0, row)
