@@ -52,7 +52,7 @@ def test_every_problem_names_the_story_the_field_and_the_line() -> None:
     with pytest.raises(StoryError) as caught:
         parse_stories(text, "mine.yaml", SKILLS)
     problems = caught.value.problems
-    assert "mine.yaml:2: story 'launch' (number 1), the result: is missing" in problems[0]
+    assert "mine.yaml:2: story 'launch' (number 1), the result: is required but missing" in problems[0]
     assert any(
         p.startswith("mine.yaml:7: story 'launch' (number 1), the skills (item 2): unknown skill 'flying'")
         for p in problems

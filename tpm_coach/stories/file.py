@@ -167,7 +167,7 @@ def _describe(loc: tuple[int | str, ...], items: list[Any]) -> str:
 def _message(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "missing":
-        return "is missing (every story needs an id, title, situation, task, action, result and skills)"
+        return "is required but missing"
     if kind == "extra_forbidden":
         return "is not a story field (check the spelling; see docs/stories.md)"
     if kind == "string_pattern_mismatch":
