@@ -252,6 +252,7 @@ def make_harness(
         score_attempt=score_attempt,
         load_history=real.load_history,
         answers=real.answers,
+        link_story=real.link_story,
     )
     runner = QueueRunner()
     clock = [100.0]

@@ -19,6 +19,8 @@ from tpm_coach.practice.answers import AnswerStore, attempts_for_worker
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
 from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.scoring.base import Scorer, ScorerChoice
+from tpm_coach.stories import StoryMatch, StoryStore, stories_path
+from tpm_coach.stories.linking import StoryLinker
 from tpm_coach.transcription.speech_model import SpeechModel
 
 if TYPE_CHECKING:
@@ -103,6 +105,11 @@ def build_services(
                 factory = call.watching(factory)
             return ScoringService(attempts, factory).score_attempt(attempt_id, scorer=scorer)
 
+    linker = StoryLinker(StoryStore(stories_path(data_paths)).load)
+
+    def link_story(attempt_id: int) -> StoryMatch | None:
+        return linker.link_in(db_path, attempt_id)
+
     def load_history() -> list[AttemptRecord]:
         with attempts_for_worker(db_path) as attempts:
             return attempts.list_scored()
@@ -116,4 +123,5 @@ def build_services(
         score_attempt=score_attempt,
         load_history=load_history,
         answers=AnswerStore(data_paths),
+        link_story=link_story,
     )
