@@ -68,7 +68,8 @@ def test_without_stories_or_with_a_broken_file_scoring_is_untouched(tmp_path: Pa
     start(h, count=3)
     h.controller.submit_typed(_answer("vendor-slip"))
     h.runner.drain()
-    assert h.controller.phase is Phase.FEEDBACK and h.controller.story is None
+    assert h.controller.phase is Phase.FEEDBACK
+    assert h.controller.story is not None and h.controller.story.story_id is None  # no stories: a new one
     target = stories_path(h.data_paths)
     target.parent.mkdir(parents=True)
     target.write_text("stories: [oops\n")
@@ -80,6 +81,7 @@ def test_without_stories_or_with_a_broken_file_scoring_is_untouched(tmp_path: Pa
     record = h.controller.record
     assert record is not None and record.score is not None
     assert StoryLinkRepository(h.db).get(record.id) is None
+    assert h.controller.story is None
 
 
 def test_the_links_table_is_created_by_the_last_migrations(tmp_path: Path) -> None:

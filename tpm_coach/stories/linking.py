@@ -19,14 +19,12 @@ class StoryLinker:
         self.load_stories = load_stories
 
     def link(self, db: Database, attempt_id: int) -> StoryMatch | None:
-        """Match the answer's transcript against the stories and store the link; None when there is nothing to
-        match (no transcript, or no stories saved yet)."""
+        """Match the answer's transcript against the stories and store the link (a new story when none fits, or
+        none is saved yet); None when the answer has no transcript."""
         record = AttemptRepository(db).get(attempt_id)
         if record.transcript is None or not record.transcript.text.strip():
             return None
         stories = self.load_stories()
-        if not stories:
-            return None
         result = match_story(record.transcript.text, stories)
         StoryLinkRepository(db).link(attempt_id, result.story_id, result.similarity)
         return result

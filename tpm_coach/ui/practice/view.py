@@ -81,6 +81,8 @@ class PracticeView(QWidget):
         self.setup = SetupPage()  # the main window hands it the banks once they are read
         self.question = QuestionPage()
         self.feedback = FeedbackPage()
+        self.feedback.view.story_bar.configure(deps)
+        self.question.stories.configure(deps)
         self.summary = SummaryPage()
         for page in (self.setup, self.question, self.summary):
             self.pages.addWidget(_scrolled(page, self.pages))

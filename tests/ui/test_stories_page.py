@@ -1,0 +1,135 @@
+"""The story bank in the window: stories suggested while thinking, the story an answer told on its feedback,
+"Save as story" from an answer, and the new story in the Stories page's heatmap. Offline scorer, real files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.support import REPO_ROOT
+from tests.ui.practice_support import start_one_question
+from tpm_coach.domain import QuestionKind
+from tpm_coach.stories import StoryStore, stories_path
+from tpm_coach.ui.main_window import MainWindow
+from tpm_coach.ui.stories.view import StoriesView
+
+DATA = REPO_ROOT / "tests" / "data" / "stories"
+
+
+def _answer(story: str | None) -> str:
+    answers = yaml.safe_load((DATA / "answers.yaml").read_text())["answers"]
+    return str(next(a["text"] for a in answers if a["story"] == story))
+
+
+def _type_answer(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    page = window.practice.question
+    qtbot.mouseClick(page.type_instead, Qt.MouseButton.LeftButton)
+    page.typed.setPlainText(text)
+    qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 3, timeout=20_000)
+
+
+def _stories_page(qtbot: QtBot, window: MainWindow) -> StoriesView:
+    window.navigate("stories")
+    view = window.view("stories")
+    assert isinstance(view, StoriesView)
+    qtbot.waitUntil(lambda: view.coverage is not None and view.form is not None, timeout=10_000)
+    return view
+
+
+def test_suggestions_while_thinking_and_the_told_story_on_feedback(qtbot: QtBot, main_window: MainWindow) -> None:
+    window = main_window
+    target = stories_path(window.context.data_paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / "stories.yaml", target)
+    start_one_question(qtbot, window, QuestionKind.BEHAVIORAL)
+    suggestions = window.practice.question.stories
+    assert suggestions.isVisible()
+    assert suggestions.text().startswith("Stories that fit: “") and suggestions.text().count("“") == 2
+    _type_answer(qtbot, window, _answer("outage-comms"))
+    bar = window.practice.feedback.view.story_bar
+    assert bar.isVisible()
+    qtbot.waitUntil(lambda: bar.told.text() != "", timeout=10_000)
+    assert bar.told.text().startswith("Story told: “Five-hour outage for enterprise customers”")
+
+
+def test_an_answer_saved_as_a_story_appears_in_the_heatmap(qtbot: QtBot, main_window: MainWindow) -> None:
+    window = main_window
+    view = _stories_page(qtbot, window)
+    assert view.coverage is not None and view.coverage.stories == ()
+    assert "No story shows" in view.gaps.text()
+
+    window.navigate("practice")
+    start_one_question(qtbot, window, QuestionKind.BEHAVIORAL)
+    _type_answer(qtbot, window, _answer("gdpr-deadline"))
+    record = window.practice.controller.record if window.practice.controller else None
+    assert record is not None
+    bar = window.practice.feedback.view.story_bar
+    qtbot.waitUntil(lambda: bar.told.text() != "", timeout=10_000)
+    assert bar.told.text().startswith("A new story")
+    dialog = bar.draft_dialog()
+    form = dialog.form
+    # The STAR parts are drafted from the transcript and the question's skill is ticked.
+    assert form.parts["situation"].toPlainText().startswith("The regulation one.")
+    assert form.parts["action"].toPlainText().startswith("I mapped every data store")
+    assert form.parts["result"].toPlainText() == "We passed the audit three days early with no fines."
+    assert form.skill_boxes[record.question.competency].isChecked()
+    form.id_edit.setText("privacy-deadline")
+    form.title_edit.setText("Privacy deadline")
+    for part in ("situation", "task", "action", "result"):
+        if not form.parts[part].toPlainText().strip():
+            form.parts[part].setPlainText(f"The {part}, written by hand.")
+    dialog._check()
+    assert dialog.story is not None
+    with qtbot.waitSignal(bar.link_shown, timeout=10_000):
+        bar.save_story(dialog)
+    dialog.deleteLater()
+    assert bar.told.text().startswith("Story told: “Privacy deadline” (chosen by you)")
+    saved = StoryStore(stories_path(window.context.data_paths)).get("privacy-deadline")
+    assert saved.skills == [record.question.competency]
+
+    view = _stories_page(qtbot, window)
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        view.refresh()
+    assert view.coverage is not None
+    assert [s.id for s in view.coverage.stories] == ["privacy-deadline"]
+    column = 0
+    row = [skill for skill, _ in view.coverage.skills].index(record.question.competency)
+    assert view.heatmap.horizontalHeaderItem(column).text() == "Privacy deadline"
+    assert view.heatmap.cell_text(row, column).startswith("● 1×")
+    others = [view.heatmap.cell_text(r, column) for r in range(view.heatmap.rowCount()) if r != row]
+    assert others == [""] * (len(view.coverage.skills) - 1)
+
+
+def test_the_page_creates_edits_and_deletes_a_story(qtbot: QtBot, main_window: MainWindow, tmp_path: Path) -> None:
+    view = _stories_page(qtbot, main_window)
+    form = view.form
+    assert form is not None
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    form.id_edit.setText("launch")
+    form.title_edit.setText("The launch")
+    for part, edit in form.parts.items():
+        edit.setPlainText(f"The {part} of the launch.")
+    form.skill_boxes["leadership"].setChecked(True)
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert view.list.count() == 1
+    form.title_edit.setText("The launch, renamed")
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert view.list.item(0).text() == "The launch, renamed"
+    exported = tmp_path / "mine.yaml"
+    view.export_file(exported)
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert view.list.count() == 0
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        view.import_file(exported)
+    assert view.list.count() == 1
+    form.title_edit.clear()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)  # refused: nothing saved is lost
+    assert StoryStore(stories_path(main_window.context.data_paths)).get("launch").title == "The launch, renamed"
