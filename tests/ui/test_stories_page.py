@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.support import REPO_ROOT
+from tests.support.openai_server import OpenAIStubServer, json_reply
+from tests.ui.conftest import use_stub_llm
 from tests.ui.practice_support import start_one_question
 from tpm_coach.domain import QuestionKind
 from tpm_coach.stories import StoryStore, stories_path
@@ -133,3 +135,25 @@ def test_the_page_creates_edits_and_deletes_a_story(qtbot: QtBot, main_window: M
     form.title_edit.clear()
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)  # refused: nothing saved is lost
     assert StoryStore(stories_path(main_window.context.data_paths)).get("launch").title == "The launch, renamed"
+
+
+def test_with_an_llm_the_judge_drafts_the_story(
+    qtbot: QtBot, main_window: MainWindow, stub_llm: OpenAIStubServer
+) -> None:
+    window = main_window
+    start_one_question(qtbot, window, QuestionKind.BEHAVIORAL)
+    _type_answer(qtbot, window, _answer("cost-cut"))  # scored offline; the LLM is configured afterwards
+    use_stub_llm(window.context, stub_llm)
+    parts = {"situation": "Cloud spend grew.", "task": "I ran the program.", "action": "I tagged it all."}
+    stub_llm.script(json_reply({"title": "Cutting cloud spend", **parts, "result": "Spend fell 28%."}))
+    bar = window.practice.feedback.view.story_bar
+    bar.edit_drafts = False  # the dialog is modal; its contents are checked through draft_dialog
+    with qtbot.waitSignal(bar.draft_ready, timeout=15_000) as drafted:
+        qtbot.mouseClick(bar.save, Qt.MouseButton.LeftButton)
+    draft = drafted.args[0] if drafted.args else None
+    assert draft is not None and draft.title == "Cutting cloud spend"
+    assert "cloud bill had gone up sixty percent" in stub_llm.requests[0].text()
+    dialog = bar.draft_dialog(draft)
+    assert dialog.form.parts["result"].toPlainText() == "Spend fell 28%."
+    dialog.deleteLater()
+    assert bar.save.isEnabled()

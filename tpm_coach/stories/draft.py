@@ -44,7 +44,7 @@ def split_star(text: str) -> dict[str, str]:
 def draft_from_answer(text: str, question: Question) -> StoryDraft:
     parts = split_star(text)
     title = _title(parts["situation"] or text)
-    return StoryDraft(id=_slug(title), title=title, skills=[question.competency], **parts)
+    return StoryDraft(id=slug(title), title=title, skills=[question.competency], **parts)
 
 
 def _title(text: str, words: int = 8) -> str:
@@ -53,6 +53,6 @@ def _title(text: str, words: int = 8) -> str:
     return " ".join(chosen).rstrip(".,;:") or "A new story"
 
 
-def _slug(title: str) -> str:
+def slug(title: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-")
     return slug or "story"

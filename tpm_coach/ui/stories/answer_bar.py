@@ -10,11 +10,14 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from tpm_coach.config import LlmSettings
+from tpm_coach.domain import Question
 from tpm_coach.errors import KnownError
 from tpm_coach.storage import AttemptRecord, Database
 from tpm_coach.storage.stories import StoryLinkRepository
 from tpm_coach.stories import Story, StoryStore
-from tpm_coach.stories.draft import draft_from_answer
+from tpm_coach.stories.draft import StoryDraft, draft_from_answer
+from tpm_coach.stories.llm_draft import draft_with_settings
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.stories.form import StoryForm
@@ -37,6 +40,12 @@ def _told_text(
         title = link.story_id
     how = "chosen by you" if link.source == "chosen" else f"similarity {link.similarity:.2f}"
     return f"Story told: “{title}” ({how})"
+
+
+def _llm_draft(
+    settings: LlmSettings, transcript: str, question: Question, *, cancel: threading.Event, progress: Callable[..., Any]
+) -> StoryDraft:
+    return draft_with_settings(settings, transcript, question)
 
 
 class StoryDialog(QDialog):
@@ -72,11 +81,13 @@ class StoryBar(QWidget):
     """Hidden until `configure` gives it the app's services (the feedback view is also built without them)."""
 
     story_saved = Signal(str)  # the id of the story saved from this answer
+    draft_ready = Signal(object)  # the LLM's StoryDraft, or None when the parts were split offline instead
     link_shown = Signal()  # the story the answer told is on screen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.deps: ViewDeps | None = None
+        self.edit_drafts = True  # False: a draft is only announced (draft_ready), not opened in a modal dialog
         self.record: AttemptRecord | None = None
         self.told = label("", "Muted", self, wrap=True)
         self.told.setObjectName("toldStory")
@@ -92,6 +103,7 @@ class StoryBar(QWidget):
     def configure(self, deps: ViewDeps) -> None:
         self.deps = deps
         self.loads = LatestOnly(deps.workers)
+        self.drafts = LatestOnly(deps.workers)
 
     def show_record(self, record: AttemptRecord) -> None:
         self.record = record
@@ -123,19 +135,55 @@ class StoryBar(QWidget):
         self.told.setText("The story this answer told could not be read.")
         self.link_shown.emit()
 
-    def draft_dialog(self) -> StoryDialog:
-        """The dialog with the STAR parts split from the transcript, for the candidate to edit."""
+    def draft_dialog(self, draft: StoryDraft | None = None) -> StoryDialog:
+        """The dialog with `draft`, by default the STAR parts split from the transcript, for the candidate to edit."""
         assert self.deps is not None and self.record is not None and self.record.transcript is not None
         form = StoryForm(skills_of(self.deps.context))
-        form.show_draft(draft_from_answer(self.record.transcript.text, self.record.question))
+        form.show_draft(draft or draft_from_answer(self.record.transcript.text, self.record.question))
         return StoryDialog(form, self)
 
     def open_dialog(self) -> None:
+        """With an LLM configured its judge drafts the parts (on a worker: it takes seconds); else they are split."""
         if self.deps is None or self.record is None or self.record.transcript is None:
             return
-        dialog = self.draft_dialog()
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.save_story(dialog)
+        settings = self.deps.context.settings.llm
+        if not settings.enabled:
+            self._edit(None)
+            return
+        self.save.setEnabled(False)
+        self.save.setText("Drafting…")
+        self.drafts.start(
+            _llm_draft,
+            settings,
+            self.record.transcript.text,
+            self.record.question,
+            done=self._drafted,
+            failed=self._not_drafted,
+        )
+
+    def _drafted(self, draft: StoryDraft) -> None:
+        self._ready()
+        self.draft_ready.emit(draft)
+        self._edit(draft)
+
+    def _not_drafted(self, exc: Exception) -> None:
+        self._ready()
+        assert self.deps is not None
+        self.deps.messages.info(
+            str(exc) if isinstance(exc, KnownError) else f"The LLM could not draft the story: {exc}"
+        )
+        self.draft_ready.emit(None)
+        self._edit(None)
+
+    def _ready(self) -> None:
+        self.save.setEnabled(True)
+        self.save.setText("Save as story")
+
+    def _edit(self, draft: StoryDraft | None) -> None:
+        if self.edit_drafts:
+            dialog = self.draft_dialog(draft)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.save_story(dialog)
 
     def save_story(self, dialog: StoryDialog) -> None:
         assert self.deps is not None and self.record is not None and dialog.story is not None
