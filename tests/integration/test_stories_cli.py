@@ -87,3 +87,27 @@ def test_match_refuses_bad_input_with_exit_2(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("We shipped it.")
     unknown = tpm("stories", "match", "--question", "nope", "--transcript-file", str(tmp_path / "a.txt"))
     assert unknown.returncode == 2 and "unknown question 'nope'" in unknown.stderr
+
+
+def test_drill_coverage_and_progress(tmp_path: Path) -> None:
+    assert tpm("stories", "import", str(STORIES)).returncode == 0
+    told = tmp_path / "told.txt"
+    told.write_text(
+        "At my last company our cloud bill kept growing. My task was to bring it down. First I tagged every "
+        "resource by team and I set a weekly report. As a result we cut spend by 28 percent."
+    )
+    drill = tpm(
+        "stories", "drill", "--story", "cost-cut", "--transcript-file", str(told), "--duration-s", "90", "--json"
+    )
+    assert drill.returncode == 0, drill.stderr
+    out = json.loads(drill.stdout)
+    assert out["story"] == "cost-cut" and out["score"] == 5 and out["own_role"] and out["measurable_result"]
+    unknown = tpm("stories", "drill", "--story", "nope", "--transcript-file", str(told))
+    assert unknown.returncode == 2 and "no story with the id 'nope'" in unknown.stderr
+    coverage = json.loads(tpm("stories", "coverage", "--json").stdout)
+    assert coverage["skills_without_story"] == [] and len(coverage["never_practised"]) == 8
+    assert len(coverage["drill_questions"]) == 3 and len(coverage["weakest_skills"]) == 6
+    leadership = next(s for s in coverage["skills"] if s["id"] == "leadership")
+    assert {s["id"] for s in leadership["stories"]} == {"roadmap-conflict", "outage-comms", "underperforming-team"}
+    progress = json.loads(tpm("stories", "progress", "--json").stdout)
+    assert [row["answers"] for row in progress] == [[]] * 8

@@ -13,8 +13,12 @@ from tpm_coach.cli.common import context, write_output
 from tpm_coach.cli.score import _read_transcript
 from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError, StoryError
+from tpm_coach.storage import Database
 from tpm_coach.storage.instance_lock import lock_data_folder
+from tpm_coach.storage.stories import StoryLinkRepository
 from tpm_coach.stories import StoryStore, encode_stories, load_stories, match_story, stories_path, suggest_stories
+from tpm_coach.stories.coverage import Coverage, load_coverage
+from tpm_coach.stories.drill import coverage_drill, score_story_drill, story_progress, weakest_skills
 from tpm_coach.stories.schema import story_json_schema
 
 Handler = Callable[[argparse.Namespace], int]
@@ -49,6 +53,21 @@ def register(subparsers: Any) -> None:
     p.add_argument("--transcript-file", type=Path, required=True, metavar="F", help="UTF-8 text file, or - for stdin")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_reporting(_match))
+
+    p = commands.add_parser("drill", help="score one story told in two minutes: STAR, a measured result, I vs we")
+    p.add_argument("--story", required=True, metavar="ID")
+    p.add_argument("--transcript-file", type=Path, required=True, metavar="F", help="UTF-8 text file, or - for stdin")
+    p.add_argument("--duration-s", type=float, metavar="S", help="how long the telling took")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_reporting(_drill))
+
+    p = commands.add_parser("coverage", help="skills x stories, the gaps, and questions for the weakest skills")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_reporting(_coverage))
+
+    p = commands.add_parser("progress", help="each story's scores over time")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_reporting(_progress))
 
     p = commands.add_parser("schema", help="print the JSON Schema of the story file (for editors)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
@@ -148,6 +167,84 @@ def _match(args: argparse.Namespace) -> int:
         print(f"retells {result.story_id} (similarity {result.similarity:.2f})")
     if question is not None:
         print("suggested for this question: " + ", ".join(out["suggested"]))
+    return 0
+
+
+def _drill(args: argparse.Namespace) -> int:
+    transcript = _read_transcript(args.transcript_file)
+    if not transcript.strip():
+        raise KnownError(f"{args.transcript_file}: the transcript is empty", "pass the text of the story as told")
+    story = _store(context()).get(args.story)
+    result = score_story_drill(transcript, story, args.duration_s)
+    if args.json:
+        print(json.dumps({"story": story.id, **result.as_json()}, indent=2))
+        return 0
+    print(f"{story.title}: {result.score}/5")
+    for line in result.advice() or ["Complete: every STAR part, a measured result and your own role."]:
+        print(f"  {line}")
+    return 0
+
+
+def _coverage_now(ctx: AppContext) -> Coverage:
+    skills = [(c.id, c.name) for c in ctx.banks.competencies()]
+    return load_coverage(ctx.data_paths.database, _store(ctx).load, skills)
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    ctx = context()
+    cov = _coverage_now(ctx)
+    questions = coverage_drill(cov, [q for q in ctx.banks.questions() if q.kind.value == "behavioral"])
+    out: dict[str, Any] = {
+        "skills": [
+            {
+                "id": skill_id,
+                "name": name,
+                "stories": [
+                    {"id": s.id, **_cell_json(cov, skill_id, s.id)}
+                    for s in cov.stories
+                    if cov.cell(skill_id, s.id).covers or cov.cell(skill_id, s.id).uses
+                ],
+            }
+            for skill_id, name in cov.skills
+        ],
+        "skills_without_story": list(cov.skills_without_story),
+        "never_practised": list(cov.never_practised),
+        "overloaded": list(cov.overloaded),
+        "weakest_skills": weakest_skills(cov),
+        "drill_questions": [q.id for q in questions],
+    }
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    for skill in out["skills"]:
+        print(f"{skill['name']:<36} {', '.join(s['id'] for s in skill['stories']) or '(no story)'}")
+    for gap in cov.gaps():
+        print(f"gap: {gap}")
+    print("coverage drill: " + (", ".join(out["drill_questions"]) or "no questions"))
+    return 0
+
+
+def _cell_json(cov: Coverage, skill_id: str, story_id: str) -> dict[str, Any]:
+    cell = cov.cell(skill_id, story_id)
+    strength = None if cell.strength is None else round(cell.strength, 3)
+    return {"covers": cell.covers, "uses": cell.uses, "strength": strength}
+
+
+def _progress(args: argparse.Namespace) -> int:
+    ctx = context()
+    with Database.open(ctx.data_paths.database) as db:
+        series = story_progress(StoryLinkRepository(db).uses())
+    stories = _store(ctx).load()
+    rows: list[dict[str, Any]] = [
+        {"id": s.id, "title": s.title, "answers": [{"at": at, "strength": v} for at, v in series.get(s.id, [])]}
+        for s in stories
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        scores = [f"{a['strength']:.0%}" for a in row["answers"] if a["strength"] is not None]
+        print(f"{row['id']:<24} {len(row['answers'])} answers  {' '.join(scores)}")
     return 0
 
 
