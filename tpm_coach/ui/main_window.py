@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         """The few signals that tie one page to another."""
         from tpm_coach.ui.bank_editor.view import BankEditorView
         from tpm_coach.ui.history.view import HistoryView
+        from tpm_coach.ui.stories.view import StoriesView
 
         if isinstance(widget, HistoryView):
             widget.attempt_requested.connect(self.show_attempt)
@@ -268,6 +269,14 @@ class MainWindow(QMainWindow):
             widget.attempt_changed.connect(lambda _id: self.refresh_views())
         elif isinstance(widget, BankEditorView):
             widget.banks_changed.connect(self.practice.refresh)
+        elif isinstance(widget, StoriesView):
+            widget.drill_requested.connect(self._coverage_drill)
+
+    def _coverage_drill(self, skills: list[str]) -> None:
+        from tpm_coach.ui.stories.drill import prepare_coverage_drill
+
+        self.navigate("practice")
+        prepare_coverage_drill(self.practice.setup, skills)
 
     def show_settings(self, section: str = "") -> None:
         self.navigate("settings")

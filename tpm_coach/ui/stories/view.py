@@ -13,8 +13,11 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QListWidget, QListWidget
 from tpm_coach.atomic import atomic_write_bytes
 from tpm_coach.context import AppContext
 from tpm_coach.errors import KnownError, StoryError
+from tpm_coach.storage import Database
+from tpm_coach.storage.stories import StoryLinkRepository
 from tpm_coach.stories import Story, StoryStore, encode_stories, load_stories, stories_path
 from tpm_coach.stories.coverage import Coverage, load_coverage
+from tpm_coach.stories.drill import story_progress, weakest_skills
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.stories.form import StoryForm
@@ -31,13 +34,28 @@ def skills_of(context: AppContext) -> list[tuple[str, str]]:
     return [(c.id, c.name) for c in context.banks.competencies()]
 
 
-def _read(context: AppContext, *, cancel: threading.Event, progress: Callable[..., Any]) -> Coverage:
+Progress = dict[str, list[tuple[str, float | None]]]
+
+
+def _read(context: AppContext, *, cancel: threading.Event, progress: Callable[..., Any]) -> tuple[Coverage, Progress]:
     skills = skills_of(context)  # waits for the banks when they are still being read
-    return load_coverage(context.data_paths.database, story_store(context, skills).load, skills)
+    coverage = load_coverage(context.data_paths.database, story_store(context, skills).load, skills)
+    with Database.open(context.data_paths.database) as db:
+        return coverage, story_progress(StoryLinkRepository(db).uses())
+
+
+def progress_text(series: list[tuple[str, float | None]]) -> str:
+    """'Told 3 times: 60% → 80% → 75%', the scores oldest first."""
+    if not series:
+        return "Not told in practice yet."
+    scores = " → ".join(f"{v:.0%}" for _, v in series[-8:] if v is not None)
+    times = "once" if len(series) == 1 else f"{len(series)} times"
+    return f"Told {times}" + (f": {scores}" if scores else "")
 
 
 class StoriesView(QWidget):
     refreshed = Signal()  # the list and heatmap show the saved stories
+    drill_requested = Signal(list)  # skill ids, weakest first: practise questions on them
 
     def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,7 +63,10 @@ class StoriesView(QWidget):
         self.messages = deps.messages
         self.loads = LatestOnly(deps.workers)
         self.coverage: Coverage | None = None
+        self.progress: Progress = {}
         self.form: StoryForm | None = None
+        self.told = label("", "Muted", wrap=True)  # the selected story's scores over time
+        self.told.setObjectName("storyProgress")
 
         self.list = QListWidget(self)
         self.list.setObjectName("storyList")
@@ -56,15 +77,33 @@ class StoriesView(QWidget):
         self.delete_button = button("Delete")
         self.import_button = button("Import…")
         self.export_button = button("Export…")
+        self.drill_button = button("Coverage drill")
+        self.drill_button.setToolTip("Practise behavioural questions on the three skills whose stories are weakest")
         self.summary = label("", "Muted", wrap=True)
         self.gaps = label("", "Muted", wrap=True)
         self.gaps.setObjectName("storyGaps")
         self.heatmap = CoverageHeatmap(self)
 
+        self._lay_out()
+        for clicked, slot in (
+            (self.new_button.clicked, self.new_story),
+            (self.save_button.clicked, self.save_story),
+            (self.delete_button.clicked, self.delete_story),
+            (self.import_button.clicked, self._choose_import),
+            (self.export_button.clicked, self._choose_export),
+            (self.drill_button.clicked, self._drill),
+        ):
+            clicked.connect(slot)
+        # The window's own connection migrates a new database; a worker opening it at the same moment would race
+        # that migration, so the worker reads only once it is done. The window calls refresh() once built.
+        _ = self.context.database
+
+    def _lay_out(self) -> None:
         bar = QHBoxLayout()
         for widget in (self.new_button, self.save_button, self.delete_button, self.import_button, self.export_button):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(self.drill_button)
         self.editor_card, self.editor_layout = card(spacing=6, margins=12)
         top = QHBoxLayout()
         top.addWidget(self.list, 1)
@@ -84,16 +123,6 @@ class StoriesView(QWidget):
         layout.addLayout(top, 3)
         layout.addWidget(heat_card, 2)
 
-        self.new_button.clicked.connect(self.new_story)
-        self.save_button.clicked.connect(self.save_story)
-        self.delete_button.clicked.connect(self.delete_story)
-        self.import_button.clicked.connect(self._choose_import)
-        self.export_button.clicked.connect(self._choose_export)
-        # The window's own connection migrates a new database; a worker opening it at the same moment would race
-        # that migration, so the worker reads only once it is done.
-        _ = self.context.database
-        self.refresh()
-
     # -- Page ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.summary.setText("Loading…")
@@ -106,17 +135,20 @@ class StoriesView(QWidget):
         return True
 
     # -- showing -------------------------------------------------------------------------------------
-    def _loaded(self, coverage: Coverage) -> None:
+    def _loaded(self, result: tuple[Coverage, Progress]) -> None:
+        coverage, self.progress = result
         self.coverage = coverage
         if self.form is None:
             self.form = StoryForm(coverage.skills, self.editor_card)
             self.editor_layout.addWidget(self.form)
+            self.editor_layout.addWidget(self.told)
         current = self.form.editing
         self.list.blockSignals(True)
         self.list.clear()
         for story in coverage.stories:
             item = QListWidgetItem(story.title, self.list)
             item.setData(256, story.id)
+            item.setToolTip(progress_text(self.progress.get(story.id, [])))
             if story.id == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
@@ -137,6 +169,7 @@ class StoriesView(QWidget):
             return
         story_id = item.data(256)
         self.form.show_story(next((s for s in self.coverage.stories if s.id == story_id), None))
+        self.told.setText(progress_text(self.progress.get(story_id, [])))
 
     # -- changes (a small file, written atomically on this thread like a short database write) -------
     def _store(self) -> StoryStore:
@@ -191,6 +224,10 @@ class StoriesView(QWidget):
             self.messages.error(exc)
             return
         self.messages.info(f"Exported {len(stories)} stories to {path}.")
+
+    def _drill(self) -> None:
+        if self.coverage is not None:
+            self.drill_requested.emit(weakest_skills(self.coverage)[:3])
 
     def _choose_import(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Import stories", "", "Story files (*.yaml *.yml)")
