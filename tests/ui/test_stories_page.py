@@ -193,3 +193,17 @@ def test_progress_per_story_and_the_coverage_drill(qtbot: QtBot, main_window: Ma
     ]
     assert sorted(ticked) == sorted(skills)
     assert [k for k, box in setup.kinds.items() if box.isChecked()] == [QuestionKind.BEHAVIORAL]
+
+
+def test_the_progress_page_shows_story_coverage(qtbot: QtBot, main_window: MainWindow) -> None:
+    from tpm_coach.ui.progress.view import ProgressView
+
+    target = stories_path(main_window.context.data_paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / "stories.yaml", target)
+    main_window.navigate("progress")
+    view = main_window.view("progress")
+    assert isinstance(view, ProgressView)
+    qtbot.waitUntil(lambda: view.stories.heatmap.columnCount() == 8, timeout=10_000)
+    assert view.stories.heatmap.rowCount() == 6
+    assert "never told in practice" in view.stories.gaps.text()

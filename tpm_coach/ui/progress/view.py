@@ -16,6 +16,7 @@ from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.progress.chart import ProgressChart
 from tpm_coach.ui.progress.table import ProgressTable
+from tpm_coach.ui.stories.coverage_card import CoverageCard
 from tpm_coach.ui.style import button, card, label
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
@@ -89,6 +90,8 @@ class ProgressView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(chart_card, 3)
         layout.addLayout(tables, 2)
+        self.stories = CoverageCard(deps, self)
+        layout.addWidget(self.stories, 2)
 
         self.mode.currentIndexChanged.connect(self._show_chart)
         self.period.currentIndexChanged.connect(self._recompute)
@@ -97,6 +100,7 @@ class ProgressView(QWidget):
     def refresh(self) -> None:
         """Reload every scored answer (a scan of all history, so in a worker) and recompute."""
         self.summary.setText("Loading…")
+        self.stories.refresh()
         self.loads.start(load_scored, self.context.data_paths.database, done=self._loaded, failed=self._failed)
 
     def _loaded(self, attempts: list[AttemptRecord]) -> None:
@@ -131,6 +135,7 @@ class ProgressView(QWidget):
 
     def shutdown(self) -> None:
         self.loads.forget()
+        self.stories.shutdown()
 
     def confirm_close(self) -> bool:
         return True

@@ -37,7 +37,9 @@ def skills_of(context: AppContext) -> list[tuple[str, str]]:
 Progress = dict[str, list[tuple[str, float | None]]]
 
 
-def _read(context: AppContext, *, cancel: threading.Event, progress: Callable[..., Any]) -> tuple[Coverage, Progress]:
+def read_coverage(
+    context: AppContext, *, cancel: threading.Event, progress: Callable[..., Any]
+) -> tuple[Coverage, Progress]:
     skills = skills_of(context)  # waits for the banks when they are still being read
     coverage = load_coverage(context.data_paths.database, story_store(context, skills).load, skills)
     with Database.open(context.data_paths.database) as db:
@@ -126,7 +128,7 @@ class StoriesView(QWidget):
     # -- Page ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.summary.setText("Loading…")
-        self.loads.start(_read, self.context, done=self._loaded, failed=self._failed)
+        self.loads.start(read_coverage, self.context, done=self._loaded, failed=self._failed)
 
     def shutdown(self) -> None:
         self.loads.forget()
