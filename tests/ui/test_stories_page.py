@@ -207,3 +207,30 @@ def test_the_progress_page_shows_story_coverage(qtbot: QtBot, main_window: MainW
     qtbot.waitUntil(lambda: view.stories.heatmap.columnCount() == 8, timeout=10_000)
     assert view.stories.heatmap.rowCount() == 6
     assert "never told in practice" in view.stories.gaps.text()
+
+
+def test_the_story_drill_scores_a_telling(qtbot: QtBot, main_window: MainWindow) -> None:
+    target = stories_path(main_window.context.data_paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / "stories.yaml", target)
+    view = _stories_page(qtbot, main_window)
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        view.refresh()
+    assert view.story_drill() is None  # nothing selected yet
+    view.list.setCurrentRow(7)
+    dialog = view.story_drill()
+    assert dialog is not None and dialog.story.id == "cost-cut"
+    assert dialog.score() is None and dialog.outcome.text() == "Tell the story first."
+    dialog.text.setPlainText(
+        "At my last company our cloud bill kept growing. My task was to bring it down. First I tagged every "
+        "resource by team and I set a weekly report. As a result we cut spend by 28 percent."
+    )
+    result = dialog.score(duration_s=80)
+    assert result is not None and result.score == 5
+    assert dialog.outcome.text().startswith("5/5 in 1:20")
+    assert not dialog.timer.isActive()
+    dialog.text.setPlainText("We did a lot of things together and it went well.")
+    weak = dialog.score(duration_s=150)
+    assert weak is not None and weak.score < 3
+    assert "Tell it within 2 minutes." in dialog.outcome.text()
+    dialog.deleteLater()

@@ -20,6 +20,7 @@ from tpm_coach.stories.coverage import Coverage, load_coverage
 from tpm_coach.stories.drill import story_progress, weakest_skills
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.latest import LatestOnly
+from tpm_coach.ui.stories.drill_dialog import StoryDrillDialog
 from tpm_coach.ui.stories.form import StoryForm
 from tpm_coach.ui.stories.heatmap import CoverageHeatmap
 from tpm_coach.ui.style import button, card, label
@@ -80,6 +81,8 @@ class StoriesView(QWidget):
         self.import_button = button("Import…")
         self.export_button = button("Export…")
         self.drill_button = button("Coverage drill")
+        self.story_drill_button = button("Drill this story")
+        self.story_drill_button.setToolTip("Tell the selected story in two minutes and see what it lacks")
         self.drill_button.setToolTip("Practise behavioural questions on the three skills whose stories are weakest")
         self.summary = label("", "Muted", wrap=True)
         self.gaps = label("", "Muted", wrap=True)
@@ -94,6 +97,7 @@ class StoriesView(QWidget):
             (self.import_button.clicked, self._choose_import),
             (self.export_button.clicked, self._choose_export),
             (self.drill_button.clicked, self._drill),
+            (self.story_drill_button.clicked, self.open_story_drill),
         ):
             clicked.connect(slot)
         # The window's own connection migrates a new database; a worker opening it at the same moment would race
@@ -105,6 +109,7 @@ class StoriesView(QWidget):
         for widget in (self.new_button, self.save_button, self.delete_button, self.import_button, self.export_button):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(self.story_drill_button)
         bar.addWidget(self.drill_button)
         self.editor_card, self.editor_layout = card(spacing=6, margins=12)
         top = QHBoxLayout()
@@ -226,6 +231,21 @@ class StoriesView(QWidget):
             self.messages.error(exc)
             return
         self.messages.info(f"Exported {len(stories)} stories to {path}.")
+
+    def story_drill(self) -> StoryDrillDialog | None:
+        """The drill for the story being edited, or None when none is selected."""
+        if self.form is None or self.form.editing is None or self.coverage is None:
+            return None
+        story = next((s for s in self.coverage.stories if s.id == self.form.editing), None)
+        return StoryDrillDialog(story, self) if story is not None else None
+
+    def open_story_drill(self) -> None:
+        dialog = self.story_drill()
+        if dialog is None:
+            self.messages.info("Select a story to drill.")
+            return
+        dialog.exec()
+        dialog.deleteLater()
 
     def _drill(self) -> None:
         if self.coverage is not None:
