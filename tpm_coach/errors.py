@@ -106,3 +106,15 @@ class ScoringCancelledError(ScoringError):
 
 class ScoringSupersededError(ScoringError):
     """The attempt was scored again while this scoring ran; the newer outcome was kept and this one dropped."""
+
+
+class StoryError(KnownError):
+    """A story file could not be read, validated or saved; `problems` lists every issue, each naming the story
+    and the field in words."""
+
+    def __init__(self, problems: list[str], hint: str = "") -> None:
+        self.problems = problems
+        summary = "; ".join(problems[:3])
+        if len(problems) > 3:
+            summary += f" (and {len(problems) - 3} more)"
+        super().__init__(summary, hint)

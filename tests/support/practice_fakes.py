@@ -254,6 +254,7 @@ def make_harness(
         load_history=real.load_history,
         answers=real.answers,
         warm_judge=warm_judge,
+        link_story=real.link_story,
     )
     runner = QueueRunner()
     clock = [100.0]

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "transcribe",
     "llm",
     "interview",
+    "stories",
 )
 
 Handler = Callable[[argparse.Namespace], int]

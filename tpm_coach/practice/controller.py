@@ -40,6 +40,7 @@ from tpm_coach.practice.turn import Turn, TurnKind, follow_up_question, next_fol
 from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.scoring.partial import ScoringProgress
 from tpm_coach.storage import SessionRepository
+from tpm_coach.stories.matcher import StoryMatch
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class PracticeController(PhaseMachine):
         self.attempt_id: int | None = None
         self.record: AttemptRecord | None = None  # the current attempt once scored, or once its scoring failed
         self.report: SessionReport | None = None
+        self.story: StoryMatch | None = None  # the story the scored answer told, when stories are tracked
         self.live_text = ""
         self._thinking_deadline = 0.0
         self._recording: Recording | None = None
@@ -97,6 +99,7 @@ class PracticeController(PhaseMachine):
             follow_up=self._follow_up_text(),
             comparable=self._comparable,
             report=self.report,
+            story=self.story,
         )
 
     # The values below change between phase changes, so the view polls them (~30 Hz) instead.
@@ -167,6 +170,7 @@ class PracticeController(PhaseMachine):
         self.turn = turn
         self.attempt_id = None
         self.record = None
+        self.story = None
         self._audio_path = None
         self._transcript = None
         self._comparable = ()
@@ -337,6 +341,7 @@ class PracticeController(PhaseMachine):
             self._scoring = None
             self._transcript = None
             self.record = outcome.stored.record
+            self.story = outcome.story
             self.attempt_id = self.record.id
             self._comparable = outcome.stored.comparable
             if outcome.error is None:

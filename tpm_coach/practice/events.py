@@ -13,6 +13,7 @@ from tpm_coach.practice.turn import Turn
 from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.scoring.partial import ScoringProgress
 from tpm_coach.storage import AttemptRecord
+from tpm_coach.stories.matcher import StoryMatch
 
 
 class Action(StrEnum):
@@ -83,6 +84,7 @@ class PracticeSnapshot:
     follow_up: str | None  # the follow-up the candidate may answer next, after feedback
     comparable: tuple[AttemptRecord, ...]  # this session's answers to the current question, oldest first
     report: SessionReport | None  # in the summary phase
+    story: StoryMatch | None = None  # the story the scored answer told (story_id None: a new story)
 
 
 @dataclass(frozen=True)

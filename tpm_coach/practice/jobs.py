@@ -18,6 +18,7 @@ from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.practice.summary import SessionReport, build_report
 from tpm_coach.practice.turn import Turn
 from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.stories.matcher import StoryMatch
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class ScoredAnswer:
 
     stored: StoredAnswer
     error: Exception | None
+    story: StoryMatch | None = None  # the story the answer told, when stories are tracked
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,21 @@ def score_answer(
         if not isinstance(exc, KnownError):
             log.exception("scoring answer %s failed", attempt_id)
         error = exc
-    return ScoredAnswer(services.answers.read(session_id, attempt_id), error)
+    story = _link_story(services, attempt_id) if error is None else None
+    return ScoredAnswer(services.answers.read(session_id, attempt_id), error, story)
+
+
+def _link_story(services: PracticeServices, attempt_id: int) -> StoryMatch | None:
+    """The story link is extra: a story file that cannot be read leaves the scored answer as it is."""
+    if services.link_story is None:
+        return None
+    try:
+        return services.link_story(attempt_id)
+    except KnownError as exc:
+        log.warning("the story told in answer %s was not linked: %s", attempt_id, exc)
+    except Exception:
+        log.exception("linking answer %s to a story failed", attempt_id)
+    return None
 
 
 def score_typed(

@@ -15,6 +15,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.practice.answers import AnswerStore
 from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.scoring.base import ScorerChoice
+from tpm_coach.stories.matcher import StoryMatch
 
 T = TypeVar("T")
 
@@ -109,3 +110,5 @@ class PracticeServices:
     answers: AnswerStore
     # Reads a question's scoring prompt into a local judge while the candidate answers (scoring/warm.py).
     warm_judge: Callable[[Question, Competency], object] | None = None
+    # Detects the story a scored answer told and links the attempt to it; None where stories are not tracked.
+    link_story: Callable[[int], StoryMatch | None] | None = None

@@ -19,6 +19,8 @@ from tpm_coach.practice.answers import AnswerStore, attempts_for_worker
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, Samples
 from tpm_coach.practice.scoring_call import ScoringCall
 from tpm_coach.scoring.base import Scorer, ScorerChoice
+from tpm_coach.stories import StoryMatch, StoryStore, stories_path
+from tpm_coach.stories.linking import StoryLinker
 from tpm_coach.transcription.speech_model import SpeechModel
 
 if TYPE_CHECKING:
@@ -109,6 +111,11 @@ def build_services(
         # A local judge needs no key; one that wants it is simply not warmed.
         return warm(settings().llm, question, competency, cancellation=cancellation)
 
+    linker = StoryLinker(StoryStore(stories_path(data_paths)).load)
+
+    def link_story(attempt_id: int) -> StoryMatch | None:
+        return linker.link_in(db_path, attempt_id)
+
     def load_history() -> list[AttemptRecord]:
         with attempts_for_worker(db_path) as attempts:
             return attempts.list_scored()
@@ -123,4 +130,5 @@ def build_services(
         load_history=load_history,
         answers=AnswerStore(data_paths),
         warm_judge=None if scorers is not None else warm_judge,
+        link_story=link_story,
     )

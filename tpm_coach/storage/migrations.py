@@ -161,6 +161,18 @@ MIGRATIONS: tuple[str, ...] = (
         edited_at TEXT NOT NULL
     );
     """,
+    # 6: the story each answer told: story_id is the id in the candidate's story file, NULL when the answer told a
+    # story not in it; stories live in a YAML file, so no foreign key can point at them.
+    """
+    CREATE TABLE attempt_stories (
+        attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        story_id TEXT,
+        similarity REAL NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('detected', 'chosen')),
+        linked_at TEXT NOT NULL
+    );
+    CREATE INDEX attempt_stories_by_story ON attempt_stories(story_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -64,6 +64,12 @@ def _interview(deps: ViewDeps) -> QWidget:
     return InterviewView(deps)
 
 
+def _stories(deps: ViewDeps) -> QWidget:
+    from tpm_coach.ui.stories.view import StoriesView
+
+    return StoriesView(deps)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     key: str
@@ -77,6 +83,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("interview", "Interview", "speaker", _interview),
     NavEntry("history", "History", "history", _history),
     NavEntry("progress", "Progress", "progress", _progress),
+    NavEntry("stories", "Stories", "stories", _stories),
     NavEntry("banks", "Question banks", "banks", _bank_editor),
     NavEntry("settings", "Settings", "settings"),
 )
@@ -265,6 +272,7 @@ class MainWindow(QMainWindow):
         from tpm_coach.ui.history.view import HistoryView
         from tpm_coach.ui.interview.view import InterviewView
         from tpm_coach.ui.progress.view import ProgressView
+        from tpm_coach.ui.stories.view import StoriesView
 
         if isinstance(widget, HistoryView | ProgressView):
             widget.practice_requested.connect(lambda: self.navigate("practice"))
@@ -278,6 +286,8 @@ class MainWindow(QMainWindow):
             widget.use_speech_engine(self.speech_engine)
             widget.session_finished.connect(self._session_finished)
             widget.practise_requested.connect(self._practise_skills)
+        elif isinstance(widget, StoriesView):
+            widget.drill_requested.connect(self._coverage_drill)
 
     def _practise_skills(self, skill_ids: list[str]) -> None:
         from tpm_coach.ui.interview.practise_link import preselect_skills
@@ -290,6 +300,12 @@ class MainWindow(QMainWindow):
         self.practice.refresh()
         if self.library is not None:
             self.settings.set_library(self.library)
+
+    def _coverage_drill(self, skills: list[str]) -> None:
+        from tpm_coach.ui.stories.drill import prepare_coverage_drill
+
+        self.navigate("practice")
+        prepare_coverage_drill(self.practice.setup, skills)
 
     def show_settings(self, section: str = "") -> None:
         self.navigate("settings")

@@ -59,6 +59,7 @@ class ReviewPage(QWidget):
         self.rescore.rescored.connect(self._rescored)
         layout.addWidget(self.rescore)
         self.view = FeedbackView(self, can_make_current=True)
+        self.view.story_bar.configure(deps)
         self.view.make_current_requested.connect(self._make_current)
         self.rescore.busy_changed.connect(self._rescore_busy)
         layout.addWidget(self.view, 1)

@@ -19,6 +19,7 @@ from tpm_coach.ui.feedback.details import BulletCard, MetricsCard, StarCard
 from tpm_coach.ui.feedback.scores import ScoresCard
 from tpm_coach.ui.feedback.transcript import TranscriptView
 from tpm_coach.ui.feedback.verdict import VerdictBlock
+from tpm_coach.ui.stories.answer_bar import StoryBar
 from tpm_coach.ui.style import card, label, repolish
 
 _STATUS_TEXT = {
@@ -90,6 +91,8 @@ class FeedbackView(QScrollArea):
         header_layout.addWidget(self.question)
         self.meta = label("", "Muted", header, wrap=True)
         header_layout.addWidget(self.meta)
+        self.story_bar = StoryBar(header)  # shown once the page that owns this view configures it
+        header_layout.addWidget(self.story_bar)
         score_row = QHBoxLayout()
         score_row.setSpacing(16)
         self.overall = label("", "ScoreBig", header)
@@ -132,6 +135,7 @@ class FeedbackView(QScrollArea):
 
     def show_record(self, record: AttemptRecord) -> None:
         self.record = record
+        self.story_bar.show_record(record)
         question, competency, score = record.question, record.competency, record.score
         self.question.setText(question.text)
         mode = "typed answer" if record.answer_mode == "typed" else "spoken answer"

@@ -13,6 +13,7 @@ from tpm_coach.practice.events import LiveReadings, PracticeSnapshot
 from tpm_coach.practice.turn import TurnKind
 from tpm_coach.scoring.partial import ScoringProgress
 from tpm_coach.ui.practice.judging import JudgingPanel
+from tpm_coach.ui.stories.suggestions import StorySuggestions
 from tpm_coach.ui.style import button, card, format_duration, icon, label, repolish
 from tpm_coach.ui.widgets.level_meter import LevelMeter
 
@@ -84,6 +85,8 @@ class QuestionPage(QWidget):
         self.question = label("", "QuestionText", question_card, wrap=True)
         self.question.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         question_layout.addWidget(self.question)
+        self.stories = StorySuggestions(question_card)
+        question_layout.addWidget(self.stories)
         return question_card
 
     def _build_controls(self, parent: QWidget) -> QHBoxLayout:
@@ -198,6 +201,7 @@ class QuestionPage(QWidget):
         self.kind_chip.setText(extra or question.kind.value.replace("-", " ").title())
         self.chips.setText("  ·  ".join(parts) + f"  ·  {format_duration(snapshot.time_limit_s)} limit")
         self.question.setText(question.text)
+        self.stories.show_question(question)
         self.live.clear()
         self.typed.clear()
         self.meter.reset()

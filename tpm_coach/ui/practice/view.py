@@ -101,6 +101,8 @@ class PracticeView(QWidget):
                 on_corrected=self.feedback.view.show_record,
             )
         )
+        self.feedback.view.story_bar.configure(deps)
+        self.question.stories.configure(deps)
         self.summary = SummaryPage()
         for page in (self.setup, self.question, self.summary):
             self.pages.addWidget(_scrolled(page, self.pages))

@@ -18,6 +18,7 @@ from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.progress.chart import ProgressChart
 from tpm_coach.ui.progress.table import ProgressTable
+from tpm_coach.ui.stories.coverage_card import CoverageCard
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.widgets.empty_state import EmptyState
 
@@ -97,6 +98,8 @@ class ProgressView(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.chart_card, 3)
         layout.addWidget(self.tables, 2)
+        self.stories = CoverageCard(deps, self)
+        layout.addWidget(self.stories, 2)
 
         self.mode.currentIndexChanged.connect(self._show_chart)
         self.period.currentIndexChanged.connect(self._recompute)
@@ -131,6 +134,7 @@ class ProgressView(QWidget):
     def refresh(self) -> None:
         """Reload every scored answer (a scan of all history, so in a worker) and recompute."""
         self.summary.setText("Loading…")
+        self.stories.refresh()
         self.loads.start(load_scored, self.context.data_paths.database, done=self._loaded, failed=self._failed)
 
     def _loaded(self, attempts: list[AttemptRecord]) -> None:
@@ -181,6 +185,7 @@ class ProgressView(QWidget):
 
     def shutdown(self) -> None:
         self.loads.forget()
+        self.stories.shutdown()
 
     def confirm_close(self) -> bool:
         return True
