@@ -49,11 +49,17 @@ class Database:
         if current > SCHEMA_VERSION:
             self.conn.close()
             _refuse_newer(self.path, current)
-        for number in range(current + 1, target + 1):
+        while current < target:
             with self.transaction():
-                for statement in _split_sql(MIGRATIONS[number - 1]):
+                # Read again under the write lock: another connection (a worker opening the same new file) may
+                # have applied this migration since.
+                current = self.version
+                if current >= target:
+                    break
+                for statement in _split_sql(MIGRATIONS[current]):
                     self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+                current += 1
+                self.conn.execute(f"PRAGMA user_version = {current}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
