@@ -28,10 +28,7 @@ def start_one_question(
         for other, box in setup.kinds.items():
             box.setChecked(other is kind)
     if skill is not None:
-        for row in range(setup.skills.count()):
-            item = setup.skills.item(row)
-            wanted = item.data(Qt.ItemDataRole.UserRole) == skill
-            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+        setup.choose_skills([skill])
     qtbot.mouseClick(setup.start, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: window.practice.controller is not None and window.practice.controller.phase is Phase.QUESTION

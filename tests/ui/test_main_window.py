@@ -23,7 +23,7 @@ from tpm_coach.maintenance import DatabaseState, check_database, create_backup
 from tpm_coach.scoring import overall_score
 from tpm_coach.ui.app import LOG_FILE_NAME, AppShell, CrashReporter, open_database, setup_logging
 from tpm_coach.ui.deps import ViewDeps
-from tpm_coach.ui.main_window import MainWindow
+from tpm_coach.ui.main_window import NAVIGATION, MainWindow
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.workers import WorkerPool
 
@@ -79,12 +79,14 @@ def stored_attempt(
 
 
 def test_navigation_by_list_and_shortcut(qtbot: QtBot, main_window: MainWindow) -> None:
+    rows = [entry.key for entry in NAVIGATION]
     assert main_window.stack.currentWidget() is main_window.practice
-    main_window.nav.setCurrentRow(5)
+    main_window.nav.setCurrentRow(rows.index("settings"))
     assert main_window.stack.currentWidget() is main_window.settings
     qtbot.keyClick(main_window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert main_window.stack.currentWidget() is main_window.practice
-    qtbot.keyClick(main_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    history_key = Qt.Key(Qt.Key.Key_1.value + rows.index("history"))
+    qtbot.keyClick(main_window, history_key, Qt.KeyboardModifier.ControlModifier)
     history = main_window.views["history"]
     assert main_window.stack.currentWidget() is history
     assert type(history).__name__ == "HistoryView"

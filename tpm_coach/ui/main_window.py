@@ -290,9 +290,7 @@ class MainWindow(QMainWindow):
             widget.drill_requested.connect(self._coverage_drill)
 
     def _practise_skills(self, skill_ids: list[str]) -> None:
-        from tpm_coach.ui.interview.practise_link import preselect_skills
-
-        preselect_skills(self.practice.setup, skill_ids)
+        self.practice.setup.choose_skills(skill_ids)
         self.navigate("practice")
 
     def _banks_edited(self) -> None:

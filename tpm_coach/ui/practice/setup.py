@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -172,6 +174,15 @@ class SetupPage(QWidget):
         for widget in (self.banks, self.skills):
             widget.blockSignals(False)
         self._update()
+
+    def choose_skills(self, skill_ids: Sequence[str]) -> None:
+        """Check exactly `skill_ids` (and turn off weakest-skill focus, which would ignore them)."""
+        wanted = set(skill_ids)
+        self.focus_weakest.setChecked(False)
+        for row in range(self.skills.count()):
+            item = self.skills.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def options(self) -> SessionOptions:
         level = self.level.currentData()
