@@ -55,12 +55,16 @@ class RefusalReason(StrEnum):
     IN_USE = "in_use"
 
 
-class RestoreRefusedError(StorageError):
-    """A backup was not restored; `reason` says why, and the current data was not changed."""
+class ArchiveRefusedError(StorageError):
+    """An archive from outside was not unpacked; `reason` says why, and the current data was not changed."""
 
     def __init__(self, reason: RefusalReason, message: str, hint: str = "") -> None:
         super().__init__(message, hint or "your current data was not changed")
         self.reason = reason
+
+
+class RestoreRefusedError(ArchiveRefusedError):
+    """A backup was not restored; `reason` says why, and the current data was not changed."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import sqlite3
@@ -32,12 +31,23 @@ from tpm_coach.maintenance.archive import (
     Manifest,
     RefusalReason,
     RestoreRefusedError,
+    allowed_location,
     remove_stale_scratch,
 )
+from tpm_coach.maintenance.checked_zip import ArchiveRules, read_json_member
 from tpm_coach.paths import DataPaths
 from tpm_coach.storage import Database
 
 log = logging.getLogger(__name__)
+
+BACKUP_RULES = ArchiveRules(
+    what="backup",
+    manifest_name=MANIFEST_NAME,
+    folders=FOLDERS,
+    allowed=allowed_location,
+    allowed_text="only the database, audio/ and banks/ can be restored",
+    error=RestoreRefusedError,
+)
 
 _CHUNK = 1024 * 1024
 # Recordings barely shrink under deflate, and compressing hours of audio would cost minutes of CPU.
@@ -198,23 +208,7 @@ def _add_file(archive: zipfile.ZipFile, path: Path, name: str) -> FileEntry:
 
 def read_manifest(archive: zipfile.ZipFile, max_bytes: int) -> Manifest:
     """The manifest of an open archive, checked for a format this app knows."""
-    try:
-        info = archive.getinfo(MANIFEST_NAME)
-    except KeyError:
-        raise RestoreRefusedError(
-            RefusalReason.MANIFEST_MISSING, "this archive has no manifest.json, so it is not a tpm_coach backup"
-        ) from None
-    if info.file_size > max_bytes:
-        raise RestoreRefusedError(
-            RefusalReason.TOO_LARGE, f"the backup's manifest is {info.file_size:,} bytes (limit {max_bytes:,})"
-        )
-    try:
-        with archive.open(info) as handle:
-            raw = json.loads(handle.read(max_bytes + 1))
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
-        raise RestoreRefusedError(
-            RefusalReason.MANIFEST_INVALID, f"the backup's manifest cannot be read ({exc})"
-        ) from exc
+    raw = read_json_member(archive, MANIFEST_NAME, max_bytes, BACKUP_RULES)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
         raise RestoreRefusedError(RefusalReason.MANIFEST_INVALID, "the manifest is not that of a tpm_coach backup")
     version = raw.get("format_version")
