@@ -106,3 +106,7 @@ class ScoringCancelledError(ScoringError):
 
 class ScoringSupersededError(ScoringError):
     """The attempt was scored again while this scoring ran; the newer outcome was kept and this one dropped."""
+
+
+class CoachReviewError(KnownError):
+    """A coach's review that does not fit the answer: unknown criteria, grades off the scale, stray comments."""

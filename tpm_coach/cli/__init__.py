@@ -11,7 +11,17 @@ from tpm_coach import __version__
 from tpm_coach.errors import BankError, KnownError
 from tpm_coach.logs import setup_logging
 
-COMMAND_MODULES: tuple[str, ...] = ("bank", "history", "doctor", "score", "rescore", "backup", "transcribe", "llm")
+COMMAND_MODULES: tuple[str, ...] = (
+    "bank",
+    "history",
+    "doctor",
+    "score",
+    "rescore",
+    "backup",
+    "transcribe",
+    "llm",
+    "session",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

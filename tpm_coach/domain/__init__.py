@@ -21,6 +21,7 @@ from tpm_coach.domain.bank import (
     Rubric,
     ScoreScale,
 )
+from tpm_coach.domain.coach import CoachGrade, CoachReview, SpanComment, review_problems
 from tpm_coach.domain.record import AttemptRecord, StoredScore
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "AttemptRecord",
     "AttemptStatus",
     "Bank",
+    "CoachGrade",
+    "CoachReview",
     "Competency",
     "Criterion",
     "CriterionScore",
@@ -39,8 +42,10 @@ __all__ = [
     "Rubric",
     "ScoreResult",
     "ScoreScale",
+    "SpanComment",
     "StarCheck",
     "StoredScore",
     "Transcript",
     "Word",
+    "review_problems",
 ]

@@ -53,6 +53,7 @@ class RefusalReason(StrEnum):
     SCHEMA_TOO_NEW = "schema_too_new"
     NO_SPACE = "no_space"
     IN_USE = "in_use"
+    CONTENT_INVALID = "content_invalid"
 
 
 class ArchiveRefusedError(StorageError):

@@ -122,10 +122,10 @@ def _write_archive(data_paths: DataPaths, output: Path, scratch: Path) -> Backup
     skipped: list[str] = []
     partial = scratch / "archive.zip"
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        entries.append(_add_file(archive, db_copy, DATABASE_NAME))
+        entries.append(add_file(archive, db_copy, DATABASE_NAME))
         for folder in FOLDERS:
             for path, name in _data_files(data_paths.root / folder, folder, skipped):
-                entries.append(_add_file(archive, path, name))
+                entries.append(add_file(archive, path, name))
         manifest = Manifest(
             format=FORMAT_NAME,
             format_version=FORMAT_VERSION,
@@ -135,7 +135,7 @@ def _write_archive(data_paths: DataPaths, output: Path, scratch: Path) -> Backup
             files=entries,
             not_included=list(NOT_INCLUDED),
         )
-        archive.writestr(_member_info(MANIFEST_NAME), manifest.model_dump_json(indent=2))
+        archive.writestr(member_info(MANIFEST_NAME), manifest.model_dump_json(indent=2))
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, output)
@@ -183,7 +183,7 @@ def _data_files(folder: Path, prefix: str, skipped: list[str]) -> Iterator[tuple
             yield path, name
 
 
-def _member_info(name: str, mtime: float | None = None) -> zipfile.ZipInfo:
+def member_info(name: str, mtime: float | None = None) -> zipfile.ZipInfo:
     stamp = datetime.fromtimestamp(mtime) if mtime is not None else datetime.now()
     info = zipfile.ZipInfo(name, date_time=(max(stamp.year, 1980), *stamp.timetuple()[1:6]))
     info.external_attr = (stat.S_IFREG | 0o644) << 16
@@ -191,12 +191,12 @@ def _member_info(name: str, mtime: float | None = None) -> zipfile.ZipInfo:
     return info
 
 
-def _add_file(archive: zipfile.ZipFile, path: Path, name: str) -> FileEntry:
+def add_file(archive: zipfile.ZipFile, path: Path, name: str) -> FileEntry:
     """Stream a file in while hashing it; the size recorded is what was read (a live recording may grow)."""
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as source:
-        info = _member_info(name, os.fstat(source.fileno()).st_mtime)
+        info = member_info(name, os.fstat(source.fileno()).st_mtime)
         large = os.fstat(source.fileno()).st_size > 1024**3
         with archive.open(info, "w", force_zip64=large) as target:
             while chunk := source.read(_CHUNK):
