@@ -10,6 +10,7 @@ from typing import Any
 
 from tpm_coach.cli.common import context
 from tpm_coach.coach.export import export_session
+from tpm_coach.coach.graded import coach_graded, write_labelled_set
 from tpm_coach.coach.importer import import_session
 from tpm_coach.coach.package_format import SUFFIX
 from tpm_coach.coach.review import comment_on, parse_grades, save_review
@@ -75,6 +76,16 @@ def register(subparsers: Any) -> None:
     )
     g.add_argument("--note", default="", help="an overall note")
     g.set_defaults(handler=_grade)
+
+    lab = commands.add_parser(
+        "labels",
+        help="write every coach-graded answer as a labelled set for `tpm-coach eval`",
+        description="Write an eval YAML file: each coach-graded answer's transcript, question and skill, the "
+        "coach's overall level and grade per criterion. `tpm-coach eval --coach-graded FILE --scorer X` and "
+        "bench/judge_quality.py read it.",
+    )
+    lab.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    lab.set_defaults(handler=_labels)
 
     c = commands.add_parser("progress", help="count an imported session in your progress, or keep it out")
     c.add_argument("session_id", type=int, metavar="ID")
@@ -191,4 +202,14 @@ def _progress(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     print(f"session #{args.session_id} is now {'counted in' if args.state == 'on' else 'kept out of'} your progress")
+    return 0
+
+
+def _labels(args: argparse.Namespace) -> int:
+    ctx = context()
+    try:
+        count = write_labelled_set(coach_graded(ctx.database), args.output)
+    finally:
+        ctx.close()
+    print(f"wrote {args.output}: {count} coach-graded answers")
     return 0
