@@ -58,6 +58,12 @@ def _bank_editor(deps: ViewDeps) -> QWidget:
     return BankEditorView(deps)
 
 
+def _coach(deps: ViewDeps) -> QWidget:
+    from tpm_coach.ui.coach.page import CoachPage
+
+    return CoachPage(deps)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     key: str
@@ -72,6 +78,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("progress", "Progress", "progress", _progress),
     NavEntry("banks", "Question banks", "banks", _bank_editor),
     NavEntry("settings", "Settings", "settings"),
+    NavEntry("coach", "Coach", "history", _coach),
 )
 
 

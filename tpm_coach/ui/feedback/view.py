@@ -11,8 +11,9 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from tpm_coach.domain import AttemptStatus
+from tpm_coach.domain import AttemptStatus, CoachReview
 from tpm_coach.storage import AttemptRecord
+from tpm_coach.ui.coach.side_by_side import CoachSideBySide
 from tpm_coach.ui.feedback.criteria import CriteriaList
 from tpm_coach.ui.feedback.details import BulletCard, MetricsCard, StarCard
 from tpm_coach.ui.feedback.scores import ScoresCard
@@ -55,6 +56,8 @@ class FeedbackView(QScrollArea):
         self.scores.make_current_requested.connect(self.make_current_requested)
         self.scores.setVisible(False)
         outer.addWidget(self.scores)
+        self.coach = CoachSideBySide(body)
+        outer.addWidget(self.coach)
 
         columns = QHBoxLayout()
         columns.setSpacing(12)
@@ -122,8 +125,9 @@ class FeedbackView(QScrollArea):
         self.follow_up = BulletCard("Likely follow-up", body)
         right.addWidget(self.follow_up)
 
-    def show_record(self, record: AttemptRecord) -> None:
+    def show_record(self, record: AttemptRecord, review: CoachReview | None = None) -> None:
         self.record = record
+        self.coach.show_review(record, review)
         question, competency, score = record.question, record.competency, record.score
         self.question.setText(question.text)
         mode = "typed answer" if record.answer_mode == "typed" else "spoken answer"

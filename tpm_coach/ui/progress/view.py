@@ -12,6 +12,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.history import Progress, load_scored
 from tpm_coach.progress import ProgressReport, attempt_time, progress_report
 from tpm_coach.storage import AttemptRecord
+from tpm_coach.ui.coach.agreement_card import AgreementCard
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.progress.chart import ProgressChart
@@ -89,6 +90,8 @@ class ProgressView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(chart_card, 3)
         layout.addLayout(tables, 2)
+        self.agreement = AgreementCard(workers, self.context.data_paths.database, self)
+        layout.addWidget(self.agreement)
 
         self.mode.currentIndexChanged.connect(self._show_chart)
         self.period.currentIndexChanged.connect(self._recompute)
@@ -97,6 +100,7 @@ class ProgressView(QWidget):
     def refresh(self) -> None:
         """Reload every scored answer (a scan of all history, so in a worker) and recompute."""
         self.summary.setText("Loading…")
+        self.agreement.refresh()
         self.loads.start(load_scored, self.context.data_paths.database, done=self._loaded, failed=self._failed)
 
     def _loaded(self, attempts: list[AttemptRecord]) -> None:
@@ -131,6 +135,7 @@ class ProgressView(QWidget):
 
     def shutdown(self) -> None:
         self.loads.forget()
+        self.agreement.shutdown()
 
     def confirm_close(self) -> bool:
         return True
