@@ -170,3 +170,20 @@ def test_the_labelled_set_is_read_by_the_eval_harness(tmp_path: Path) -> None:
     assert exported.returncode == 0 and f"{answers} coach-graded answers" in exported.stdout
     ordinary = tpm("eval", str(output), "--json", "--min-accuracy", "0")  # the ordinary harness reads it too
     assert ordinary.returncode == 0, ordinary.stderr
+
+
+def test_the_exemplar_effect_is_measured_on_held_back_answers() -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "coach"
+    measured = tpm(
+        "eval", "--coach-graded", str(data / "held_back.yaml"), "--exemplars", str(data / "exemplars.yaml"), "--json"
+    )
+    assert measured.returncode == 0, measured.stderr
+    without, with_exemplars = json.loads(measured.stdout)["agreement"]
+    assert (without["judge"], with_exemplars["judge"]) == ("offline", "offline + exemplars")
+    held_back = load_eval_file(data / "held_back.yaml").answers
+    grades = sum(len(a.grades or {}) for a in held_back)
+    for report in (without, with_exemplars):
+        assert report["answers"] == len(held_back) and report["overall"]["grades"] == grades
+
+    misuse = tpm("eval", "--coach-graded", "--exemplars", str(data / "exemplars.yaml"))
+    assert misuse.returncode == 2 and "--exemplars needs" in misuse.stderr

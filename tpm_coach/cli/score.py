@@ -18,6 +18,7 @@ from tpm_coach.scoring.agreement import AgreementReport, format_agreement
 from tpm_coach.scoring.base import Scorer, adhoc_question
 from tpm_coach.scoring.eval import coach_agreement, eval_files, load_eval_file, run_eval
 from tpm_coach.scoring.eval_report import ScorerReport, format_report
+from tpm_coach.scoring.exemplar_eval import WithExemplars, exemplars_by_question
 from tpm_coach.scoring.factory import build_scorer, resolve_choice
 
 # An LLM judges differently from run to run and may fairly disagree on a close pair; the offline scorer is
@@ -116,6 +117,15 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="agree to send the API key over unencrypted http:// to the configured LLM server on another computer "
         "(remembered in the settings)",
+    )
+    p.add_argument(
+        "--exemplars",
+        action="append",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="with --coach-graded FILE: also score with the coach-graded answers in this eval file attached to "
+        "their questions as exemplars, and report agreement with and without them",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_eval, parser=p)
@@ -244,6 +254,8 @@ def _criterion_lines(c: CriterionScore, name: str, top: int) -> list[str]:
 def _eval(args: argparse.Namespace) -> int:
     if not 1 <= args.repeat <= 50:
         args.parser.error("--repeat must be between 1 and 50")
+    if args.exemplars and not (args.coach_graded and args.files):
+        args.parser.error("--exemplars needs --coach-graded and the FILEs of held-back coach-graded answers")
     if args.coach_graded:
         return _coach_graded(args)
     if not args.files:
@@ -296,6 +308,11 @@ def _coach_graded(args: argparse.Namespace) -> int:
             files = [load_eval_file(path) for path in eval_files(args.files)]
             for name, (report, failed) in coach_agreement(files, ctx.banks, scorers).items():
                 results.append((name, report, failed))
+            if args.exemplars:
+                extra = exemplars_by_question(load_eval_file(path) for path in eval_files(args.exemplars))
+                calibrated = coach_agreement(files, WithExemplars(ctx.banks, extra), scorers)
+                for name, (report, failed) in calibrated.items():
+                    results.append((f"{name} + exemplars", report, failed))
         else:
             graded = coach_graded(ctx.database)
             if not scorers:
