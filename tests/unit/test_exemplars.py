@@ -11,13 +11,16 @@ import pytest
 import yaml
 
 from tests.support.banks import bank
+from tests.support.cli import tpm
 from tests.support.domain import sample_competency, sample_question
-from tpm_coach.banks import load_bank
-from tpm_coach.domain import Competency, Exemplar
+from tpm_coach.banks import BankLibrary, load_bank
+from tpm_coach.config import load_settings
+from tpm_coach.domain import Competency, DeliveryMetrics, Exemplar, Transcript
 from tpm_coach.errors import BankError
 from tpm_coach.scoring.exemplars import TOKEN_BUDGET, approx_tokens, calibration_exemplars
 from tpm_coach.scoring.offline import METHOD_VERSION, OfflineScorer
 from tpm_coach.scoring.prompts import EXEMPLAR_TEMPLATE, SCORE_TEMPLATE, build_scoring_prompt, load_template
+from tpm_coach.storage import AttemptRepository, Database, SessionRepository
 
 WEAK = (
     "I would get all the teams together and tell them the deadline. Each team would move their own services "
@@ -119,3 +122,36 @@ def test_the_offline_scorer_moves_towards_a_matching_reference_answer() -> None:
         update={"exemplars": [exemplar("Bananas are yellow and ripe in May.", top, competency)]}
     )
     assert [c.score for c in OfflineScorer().score(unrelated, competency, WEAK).criteria] == before
+
+
+def test_a_reviewed_answer_becomes_an_exemplar_in_a_user_bank() -> None:
+    paths = load_settings().data_paths().ensure()
+    question = sample_question("plan-001")
+    competency = sample_competency(question.competency)
+    answer_text = "We agreed the scope first. " + WEAK
+    with Database.open(paths.database) as db:
+        session = SessionRepository(db).create(["default"], "to share")
+        attempts = AttemptRepository(db)
+        answer = attempts.create(session, question, competency, answer_mode="typed")
+        attempts.save_transcript(answer, Transcript(text=answer_text), DeliveryMetrics())
+    no_review = tpm("session", "exemplar", str(answer), "--bank", "mine")
+    assert no_review.returncode == 2 and "has no coach review" in no_review.stderr
+    first = competency.rubric.criteria[0].id
+    assert (
+        tpm("session", "grade", str(answer), "--coach", "Kim", "--score", f"{first}=2", "--note", "Thin.").returncode
+        == 0
+    )
+    read_only = tpm("session", "exemplar", str(answer), "--bank", "default")
+    assert read_only.returncode == 2 and "read-only" in read_only.stderr
+    assert tpm("bank", "duplicate", "default", "--id", "mine").returncode == 0
+
+    added = tpm("session", "exemplar", str(answer), "--bank", "mine")
+    assert added.returncode == 0, added.stderr
+    assert tpm("session", "exemplar", str(answer), "--bank", "mine", "--competency").returncode == 0
+
+    library = BankLibrary(paths.banks, ["mine"])
+    mine = library.get("mine").bank
+    [on_question] = next(q for q in mine.questions if q.id == f"mine.{question.id}").exemplars
+    assert (on_question.answer, on_question.grades, on_question.note) == (answer_text, {first: 2}, "Thin.")
+    assert on_question.source == f"Kim, review of answer {answer}"
+    assert mine.competency(competency.id).exemplars == [on_question]  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tpm_coach.cli.common import context
+from tpm_coach.coach.exemplar import Target, add_exemplar
 from tpm_coach.coach.export import export_session
 from tpm_coach.coach.graded import coach_graded, write_labelled_set
 from tpm_coach.coach.importer import import_session
@@ -86,6 +87,18 @@ def register(subparsers: Any) -> None:
     )
     lab.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     lab.set_defaults(handler=_labels)
+
+    x = commands.add_parser(
+        "exemplar",
+        help="add a coach-graded answer to one of your banks as a graded exemplar",
+        description="Attach the answer's transcript with the coach's grades and note to its question (or, with "
+        "--competency, to its competency) in your bank ID. The LLM judge sees up to two exemplars as calibration "
+        "examples; the offline scorer uses them as reference answers.",
+    )
+    x.add_argument("answer_id", type=int, metavar="ANSWER")
+    x.add_argument("--bank", required=True, metavar="ID", help="one of your banks (duplicate the built-in one first)")
+    x.add_argument("--competency", action="store_true", help="attach it to the competency, not the question")
+    x.set_defaults(handler=_exemplar)
 
     c = commands.add_parser("progress", help="count an imported session in your progress, or keep it out")
     c.add_argument("session_id", type=int, metavar="ID")
@@ -212,4 +225,23 @@ def _labels(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     print(f"wrote {args.output}: {count} coach-graded answers")
+    return 0
+
+
+def _exemplar(args: argparse.Namespace) -> int:
+    ctx = context()
+    try:
+        record = ctx.attempts.get(args.answer_id)
+        review = CoachRepository(ctx.database).review(args.answer_id)
+        if review is None:
+            raise CoachReviewError(
+                f"answer {args.answer_id} has no coach review",
+                f"grade it with `tpm-coach session grade {args.answer_id}`",
+            )
+        target: Target = "competency" if args.competency else "question"
+        add_exemplar(ctx.banks, args.bank, record, review, target)
+    finally:
+        ctx.close()
+    where = record.competency.id if args.competency else record.question.id
+    print(f"added answer {args.answer_id} as an exemplar of {target} '{where}' in bank '{args.bank}'")
     return 0
