@@ -18,9 +18,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.ui.history_support import Answer, SessionSpec, add_session
+from tpm_coach.banks import BankLibrary
 from tpm_coach.coach.export import export_session
+from tpm_coach.coach.review import save_review
 from tpm_coach.context import AppContext
+from tpm_coach.domain import CoachGrade, CoachReview
 from tpm_coach.storage.coach import CoachRepository
+from tpm_coach.ui.bank_editor.view import BankEditorView
 from tpm_coach.ui.coach.page import CoachPage
 from tpm_coach.ui.coach.review_view import CoachReviewView
 from tpm_coach.ui.coach.side_by_side import COMMENT_BACKGROUND
@@ -130,3 +134,30 @@ def test_the_coach_page_imports_a_package(qtbot: QtBot, ctx: AppContext, deps: V
     texts = [page.sessions.item(i).text() for i in range(page.sessions.count())]
     assert any("from Casey" in t for t in texts)
     assert page.status.text().startswith("Imported session #2 from Casey")
+
+
+def test_the_bank_editor_adds_an_exemplar_from_a_reviewed_answer(qtbot: QtBot, ctx: AppContext, deps: ViewDeps) -> None:
+    answer = first_answer(ctx)
+    record = ctx.attempts.get(answer)
+    grades = [CoachGrade(criterion=c.id, score=3) for c in record.competency.rubric.criteria]
+    save_review(ctx.database, answer, CoachReview(coach="Kim", grades=grades, note="Solid plan."))
+    ctx.banks.duplicate("default", "mine")
+    skill = next(i for i, c in enumerate(ctx.banks.get("mine").bank.competencies) if c.id == record.competency.id)
+
+    editor = BankEditorView(deps)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.open_bank("mine", select=("competencies", skill))
+    panel = editor.exemplars
+    assert panel.isVisible()
+    assert panel.choice.count() == 1 and f"Answer {answer} · Kim" in panel.choice.itemText(0)
+    assert "None yet" in panel.listing.text()
+    qtbot.mouseClick(panel.add, Qt.MouseButton.LeftButton)
+    assert "(1 of 5)" in panel.title.text()
+    assert "Kim, review of answer" in panel.listing.text()
+    assert editor.save()
+
+    saved = BankLibrary(ctx.data_paths.banks, ["mine"]).get("mine").bank.competencies[skill]
+    [exemplar] = saved.exemplars
+    assert exemplar.note == "Solid plan." and set(exemplar.grades.values()) == {3}
+    assert exemplar.answer == record.transcript.text  # type: ignore[union-attr]
