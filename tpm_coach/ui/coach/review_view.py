@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from tpm_coach.coach.review import save_review
 from tpm_coach.domain import AttemptRecord, CoachGrade, CoachReview, SpanComment
 from tpm_coach.errors import KnownError
+from tpm_coach.storage.coach import CoachRepository
 from tpm_coach.ui.coach.side_by_side import commented_html
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.history.session_audio import SessionAudioPlayer
@@ -115,8 +116,6 @@ class CoachReviewView(QWidget):
         self._show_transcript()
 
     def _stored_review(self, attempt_id: int) -> CoachReview | None:
-        from tpm_coach.storage.coach import CoachRepository
-
         return CoachRepository(self.context.database).review(attempt_id)
 
     def _text(self) -> str:
