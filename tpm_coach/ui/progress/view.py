@@ -100,11 +100,11 @@ class ProgressView(QWidget):
     def refresh(self) -> None:
         """Reload every scored answer (a scan of all history, so in a worker) and recompute."""
         self.summary.setText("Loading…")
-        self.agreement.refresh()
         self.loads.start(load_scored, self.context.data_paths.database, done=self._loaded, failed=self._failed)
 
     def _loaded(self, attempts: list[AttemptRecord]) -> None:
         self.attempts = attempts
+        self.agreement.refresh()  # after the load, so the two never open (and migrate) a new file at once
         self._recompute()
 
     def _recompute(self) -> None:
