@@ -10,14 +10,16 @@ from pathlib import Path
 from tests.support.app_data import TRANSCRIPT_MARKER, data_snapshot, populate
 from tests.support.cli import tpm
 from tpm_coach.config import load_settings
+from tpm_coach.paths import DataPaths
 
 
 def test_export_import_grade_from_the_command_line(tmp_path: Path) -> None:
-    data_paths = load_settings().data_paths()
-    populate(data_paths, sessions=1)
+    data_paths = load_settings().data_paths()  # the coach's
+    candidate = {"TPM_COACH_DATA_DIR": str(tmp_path / "candidate")}
+    populate(DataPaths(tmp_path / "candidate"), sessions=1)
     package = tmp_path / "for coach.tpmsession"
 
-    made = tpm("session", "export", "1", "--no-audio", "--by", "Casey", "-o", str(package))
+    made = tpm("session", "export", "1", "--no-audio", "--by", "Casey", "-o", str(package), env=candidate)
     assert made.returncode == 0, made.stderr
     assert "3 answers, 0 recordings, from Casey" in made.stdout
     with zipfile.ZipFile(package) as archive:
@@ -44,6 +46,14 @@ def test_export_import_grade_from_the_command_line(tmp_path: Path) -> None:
     off_scale = tpm("session", "grade", str(answer), "--coach", "Kim", "--score", f"{first}=99")
     assert off_scale.returncode == 2
     assert "outside the scale" in off_scale.stderr
+
+    reviewed = tmp_path / "reviewed.tpmsession"
+    assert tpm("session", "export", str(result["session_id"]), "--by", "Kim", "-o", str(reviewed)).returncode == 0
+    back = tpm("session", "import", str(reviewed), env=candidate)
+    assert back.returncode == 0, back.stderr
+    assert "added 1 review(s) by Kim to your session #1" in back.stdout
+    shown = json.loads(tpm("session", "show", "1", "--json", env=candidate).stdout)
+    assert shown["origin"] is None and shown["answers"][0]["coach_criteria"] == {first: 4}
 
 
 def _first_criterion(database: Path, answer: int) -> str:

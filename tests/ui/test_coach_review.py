@@ -17,12 +17,15 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.support.app_data import populate
 from tests.ui.history_support import Answer, SessionSpec, add_session
 from tpm_coach.banks import BankLibrary
 from tpm_coach.coach.export import export_session
 from tpm_coach.coach.review import save_review
 from tpm_coach.context import AppContext
 from tpm_coach.domain import CoachGrade, CoachReview
+from tpm_coach.paths import DataPaths
+from tpm_coach.storage import Database
 from tpm_coach.storage.coach import CoachRepository
 from tpm_coach.ui.bank_editor.view import BankEditorView
 from tpm_coach.ui.coach.page import CoachPage
@@ -123,7 +126,10 @@ def test_the_progress_page_shows_agreement(qtbot: QtBot, ctx: AppContext, deps: 
 
 def test_the_coach_page_imports_a_package(qtbot: QtBot, ctx: AppContext, deps: ViewDeps, tmp_path: Path) -> None:
     first_answer(ctx)
-    package = export_session(ctx.database, ctx.data_paths, 1, tmp_path / "s.tpmsession", sender="Casey").path
+    sender = DataPaths(tmp_path / "candidate")
+    populate(sender, sessions=1)
+    with Database.open(sender.database) as db:
+        package = export_session(db, sender, 1, tmp_path / "s.tpmsession", sender="Casey").path
     page = CoachPage(deps)
     qtbot.addWidget(page)
     page.show()

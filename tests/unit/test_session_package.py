@@ -87,19 +87,31 @@ def test_round_trip_candidate_coach_candidate_keeps_every_byte(tmp_path: Path) -
         assert review.reviewed_at  # stamped when stored
         back = export_session(coach_db, coach_paths, received.session_id, tmp_path / "back.tpmsession", sender="Kim")
 
+        # The candidate's own answers come back: the reviews join them, with no second copy of the session.
+        sessions_before = SessionRepository(candidate_db).list_summaries()
         returned = import_session(candidate_db, candidate, back.path)
-        assert returned.reviewed == 1
-        final = AttemptRepository(candidate_db).list_for_session(returned.session_id)
+        assert (returned.returned, returned.session_id, returned.reviewed) == (True, session_id, 1)
+        assert SessionRepository(candidate_db).list_summaries() == sessions_before
+        final = AttemptRepository(candidate_db).list_for_session(session_id)
         assert [kept(r, candidate) for r in final] == [kept(r, candidate) for r in original]
-        assert CoachRepository(candidate_db).reviews([r.id for r in final]) == {final[0].id: review}
+        assert CoachRepository(candidate_db).reviews([r.id for r in final]) == {original[0].id: review}
         comment = review.comments[0]
         assert final[0].transcript is not None
         assert final[0].transcript.text[comment.start : comment.end] == TRANSCRIPT_MARKER
 
-        # The session itself (title, times, banks) travels too.
+        # Anyone else importing the reviewed package gets the whole session, reviews and all, byte for byte.
+        third_paths, third_db = open_folder(tmp_path / "third")
+        try:
+            third = import_session(third_db, third_paths, back.path)
+            assert not third.returned and third.reviewed == 1 and third.sender == "Kim"
+            copy = AttemptRepository(third_db).list_for_session(third.session_id)
+            assert [kept(r, third_paths) for r in copy] == [kept(r, candidate) for r in original]
+            assert CoachRepository(third_db).review(copy[0].id) == review
+            session = SessionRepository(third_db).get(third.session_id)
+        finally:
+            third_db.close()
         first = SessionRepository(candidate_db).get(session_id)
-        last = SessionRepository(candidate_db).get(returned.session_id)
-        assert (last.title, last.started_at, last.ended_at, last.bank_ids) == (
+        assert (session.title, session.started_at, session.ended_at, session.bank_ids) == (
             first.title,
             first.started_at,
             first.ended_at,

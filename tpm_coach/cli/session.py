@@ -140,7 +140,22 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if args.json:
-        print(json.dumps({"session_id": result.session_id, "answer_ids": result.attempt_ids, "sender": result.sender}))
+        print(
+            json.dumps(
+                {
+                    "session_id": result.session_id,
+                    "answer_ids": result.attempt_ids,
+                    "sender": result.sender,
+                    "returned": result.returned,
+                }
+            )
+        )
+        return 0
+    if result.returned:
+        print(
+            f"added {result.reviewed} review(s) by {result.sender or 'an unnamed sender'} to your session "
+            f"#{result.session_id}; see them with `tpm-coach session show {result.session_id}`"
+        )
         return 0
     print(f"imported {args.package} as session #{result.session_id} from {result.sender or 'an unnamed sender'}")
     print(f"  {len(result.attempt_ids)} answers, {result.recordings} recordings, {result.reviewed} graded by a coach")

@@ -54,6 +54,7 @@ class ImportResult:
     sender: str
     recordings: int
     reviewed: int
+    returned: bool = False  # the package held the importer's own session: only the reviews were added to it
 
 
 def read_package_manifest(archive: zipfile.ZipFile, limits: Limits) -> PackageManifest:
@@ -97,6 +98,9 @@ def import_session(
         try:
             extract_members(archive, planned, scratch, RULES)
             document = _read_document(scratch / SESSION_NAME, set(sizes) - {SESSION_NAME})
+            returned = _returned_reviews(db, document, manifest)
+            if returned is not None:
+                return returned
             return _store(db, data_paths, scratch, document=document, manifest=manifest, package=package)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -137,6 +141,34 @@ def _read_document(path: Path, recordings: set[str]) -> SessionDocument:
             RefusalReason.UNEXPECTED_MEMBER, f"the recording {stray[0]!r} belongs to no answer in the package"
         )
     return document
+
+
+def _returned_reviews(db: Database, document: SessionDocument, manifest: PackageManifest) -> ImportResult | None:
+    """When every answer in the package is one of the importer's own, in one session, add the coach's reviews to
+    those answers instead of storing a second copy of the session; None otherwise."""
+    coach = CoachRepository(db)
+    own = [
+        coach.own_answer(a.created_at, a.question.id, a.transcript.text if a.transcript else None)
+        for a in document.answers
+    ]
+    if any(found is None for found in own) or len({found[0] for found in own if found}) != 1:
+        return None
+    matched = [found for found in own if found is not None]
+    reviews = {
+        attempt_id: answer.review
+        for (_, attempt_id), answer in zip(matched, document.answers, strict=True)
+        if answer.review is not None
+    }
+    coach.save_reviews(reviews)
+    log.info("added %d reviews from %s to session %d", len(reviews), manifest.sender, matched[0][0])
+    return ImportResult(
+        session_id=matched[0][0],
+        attempt_ids=[attempt_id for _, attempt_id in matched],
+        sender=manifest.sender,
+        recordings=0,
+        reviewed=len(reviews),
+        returned=True,
+    )
 
 
 def _store(

@@ -94,6 +94,25 @@ class CoachRepository:
                     self._write_review(conn, attempt_id, answer.review)
         return session_id, attempt_ids
 
+    def own_answer(self, created_at: str, question_id: str, transcript: str | None) -> tuple[int, int] | None:
+        """(session id, answer id) of an answer given here with this time, question and transcript, if any.
+
+        A package coming back from a coach holds the importer's own answers; this finds them."""
+        rows = self.db.conn.execute(
+            """SELECT a.id, a.session_id, t.text FROM attempts a LEFT JOIN transcripts t ON t.attempt_id = a.id
+               WHERE a.created_at = ? AND a.question_id = ?
+                 AND a.session_id NOT IN (SELECT session_id FROM session_origins)""",
+            (created_at, question_id),
+        ).fetchall()
+        found = [(int(r["session_id"]), int(r["id"])) for r in rows if r["text"] == transcript]
+        return found[0] if len(found) == 1 else None
+
+    def save_reviews(self, reviews: dict[int, CoachReview]) -> None:
+        """Several answers' reviews in one transaction."""
+        with self.db.transaction() as conn:
+            for attempt_id, review in reviews.items():
+                self._write_review(conn, attempt_id, review)
+
     def origin(self, session_id: int) -> SessionOrigin | None:
         row = self.db.conn.execute("SELECT * FROM session_origins WHERE session_id = ?", (session_id,)).fetchone()
         return None if row is None else _origin(row)

@@ -146,6 +146,11 @@ class CoachPage(QWidget):
         self.runner.submit(job, self._imported, self._failed)
 
     def _imported(self, result: ImportResult) -> None:
+        if result.returned:
+            who = result.sender or "a coach"
+            self.status.setText(f"Added {result.reviewed} review(s) by {who} to your session #{result.session_id}")
+            self.refresh()
+            return
         self.status.setText(
             f"Imported session #{result.session_id} from {result.sender or 'an unnamed sender'} "
             f"({len(result.attempt_ids)} answers, {result.reviewed} graded)"
