@@ -118,3 +118,7 @@ class StoryError(KnownError):
         if len(problems) > 3:
             summary += f" (and {len(problems) - 3} more)"
         super().__init__(summary, hint)
+
+
+class CoachReviewError(KnownError):
+    """A coach's review that does not fit the answer: unknown criteria, grades off the scale, stray comments."""

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "llm",
     "interview",
     "stories",
+    "session",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from tpm_coach.cli.common import context
+from tpm_coach.coach.graded import coach_graded, rescored_agreement, stored_agreement
 from tpm_coach.config import Settings
 from tpm_coach.domain import Competency, CriterionScore, Question, QuestionKind, ScoreResult
 from tpm_coach.errors import KnownError
 from tpm_coach.plain_http import allow_plain_http, exposed_host
+from tpm_coach.scoring.agreement import AgreementReport, format_agreement
 from tpm_coach.scoring.base import Scorer, adhoc_question
-from tpm_coach.scoring.eval import eval_files, load_eval_file, run_eval
+from tpm_coach.scoring.eval import coach_agreement, eval_files, load_eval_file, run_eval
 from tpm_coach.scoring.eval_report import ScorerReport, format_report
+from tpm_coach.scoring.exemplar_eval import WithExemplars, exemplars_by_question
 from tpm_coach.scoring.factory import build_scorer, resolve_choice
 
 # An LLM judges differently from run to run and may fairly disagree on a close pair; the offline scorer is
@@ -73,7 +76,14 @@ def register(subparsers: Any) -> None:
         "latency p50/p95 and tokens. Exit 1 when accuracy is below --min-accuracy or an off-topic answer scores "
         "above --max-off-topic.",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="eval YAML files or folders of them")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="eval YAML files or folders of them")
+    p.add_argument(
+        "--coach-graded",
+        action="store_true",
+        help="measure agreement with coach grades instead: per criterion and skill, mean absolute difference and "
+        "quadratic weighted kappa. Without FILE: every coach-graded answer in your data against the app's stored "
+        "scores (or against --scorer, run now); with FILE: the answers carrying `grades`",
+    )
     p.add_argument(
         "--scorer",
         action="append",
@@ -107,6 +117,15 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="agree to send the API key over unencrypted http:// to the configured LLM server on another computer "
         "(remembered in the settings)",
+    )
+    p.add_argument(
+        "--exemplars",
+        action="append",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="with --coach-graded FILE: also score with the coach-graded answers in this eval file attached to "
+        "their questions as exemplars, and report agreement with and without them",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_eval, parser=p)
@@ -235,6 +254,12 @@ def _criterion_lines(c: CriterionScore, name: str, top: int) -> list[str]:
 def _eval(args: argparse.Namespace) -> int:
     if not 1 <= args.repeat <= 50:
         args.parser.error("--repeat must be between 1 and 50")
+    if args.exemplars and not (args.coach_graded and args.files):
+        args.parser.error("--exemplars needs --coach-graded and the FILEs of held-back coach-graded answers")
+    if args.coach_graded:
+        return _coach_graded(args)
+    if not args.files:
+        args.parser.error("give eval FILEs, or --coach-graded")
     files = [load_eval_file(path) for path in eval_files(args.files)]
     ctx = context()
     if args.allow_plain_http:
@@ -268,3 +293,42 @@ def _below_target(report: ScorerReport, args: argparse.Namespace) -> list[str]:
     if ceiling is not None and highest is not None and highest > ceiling:
         problems.append(f"{report.scorer} scored an off-topic answer {highest:.2f}, above {ceiling:.2f}")
     return problems
+
+
+def _coach_graded(args: argparse.Namespace) -> int:
+    ctx = context()
+    if args.allow_plain_http:
+        _allow_plain_http(ctx.settings)
+    results: list[tuple[str, AgreementReport, int]] = []
+    try:
+        scorers: dict[str, Scorer] = {}
+        for name in dict.fromkeys(args.scorer or ([] if not args.files else ["offline"])):
+            scorers[resolve_choice(name, ctx.settings.llm)] = build_scorer(name, ctx.settings.llm)
+        if args.files:
+            files = [load_eval_file(path) for path in eval_files(args.files)]
+            for name, (report, failed) in coach_agreement(files, ctx.banks, scorers).items():
+                results.append((name, report, failed))
+            if args.exemplars:
+                extra = exemplars_by_question(load_eval_file(path) for path in eval_files(args.exemplars))
+                calibrated = coach_agreement(files, WithExemplars(ctx.banks, extra), scorers)
+                for name, (report, failed) in calibrated.items():
+                    results.append((f"{name} + exemplars", report, failed))
+        else:
+            graded = coach_graded(ctx.database)
+            if not scorers:
+                results.append(("stored", stored_agreement(graded), 0))
+            for name, scorer in scorers.items():
+                report, failed = rescored_agreement(graded, scorer)
+                results.append((name, report, failed))
+    finally:
+        ctx.close()
+    if args.json:
+        payload = [{"judge": name, **report.as_dict(), "failed": failed} for name, report, failed in results]
+        print(json.dumps({"agreement": payload}, indent=2))
+        return 0
+    for name, report, failed in results:
+        title = "Coach and the app's stored scores" if name == "stored" else f"Coach and the {name} scorer"
+        sys.stdout.write(format_agreement(report, title))
+        if failed:
+            print(f"  ({failed} answers could not be scored by {name})")
+    return 0

@@ -15,12 +15,14 @@ from tpm_coach.domain.bank import (
     Bank,
     Competency,
     Criterion,
+    Exemplar,
     Level,
     Question,
     QuestionKind,
     Rubric,
     ScoreScale,
 )
+from tpm_coach.domain.coach import CoachGrade, CoachReview, SpanComment, review_problems
 from tpm_coach.domain.record import AttemptRecord, StoredScore
 
 __all__ = [
@@ -28,19 +30,24 @@ __all__ = [
     "AttemptRecord",
     "AttemptStatus",
     "Bank",
+    "CoachGrade",
+    "CoachReview",
     "Competency",
     "Criterion",
     "CriterionScore",
     "DeliveryMetrics",
     "Evidence",
+    "Exemplar",
     "Level",
     "Question",
     "QuestionKind",
     "Rubric",
     "ScoreResult",
     "ScoreScale",
+    "SpanComment",
     "StarCheck",
     "StoredScore",
     "Transcript",
     "Word",
+    "review_problems",
 ]

@@ -7,7 +7,7 @@ These models are the single source of the YAML format: the loader validates agai
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -108,11 +108,58 @@ class Rubric(_Model):
         return sum(c.weight for c in self.criteria)
 
 
+class Exemplar(_Model):
+    """A graded sample answer: a calibration example for the LLM judge and a reference answer for the offline
+    scorer. Taken from a coach's review or written by the bank's author."""
+
+    answer: Text
+    grades: dict[Identifier, int] = Field(
+        min_length=1, description="The grade of the answer per rubric criterion id, on the rubric's scale."
+    )
+    note: str = Field(default="", max_length=2000, description="Why it earns these grades, in a sentence or two.")
+    source: str = Field(default="", max_length=200, description="Who graded it, e.g. a coach's name.")
+
+
+def exemplar_problems(exemplars: list[Exemplar], rubric: Rubric) -> list[str]:
+    """Grades naming criteria the rubric lacks, or lying off its scale; empty when every exemplar fits."""
+    known = [c.id for c in rubric.criteria]
+    problems = []
+    for number, exemplar in enumerate(exemplars, start=1):
+        unknown = sorted(set(exemplar.grades) - set(known))
+        if unknown:
+            problems.append(
+                f"exemplar {number} grades {', '.join(unknown)}, not in the rubric (its criteria: {', '.join(known)})"
+            )
+        outside = sorted(f"{k}={v}" for k, v in exemplar.grades.items() if not rubric.scale.contains(v))
+        if outside:
+            problems.append(
+                f"exemplar {number} has grades off the scale {rubric.scale.min}-{rubric.scale.max}: "
+                + ", ".join(outside)
+            )
+    return problems
+
+
+_NO_EXEMPLARS: Any = Field(
+    default_factory=list,
+    max_length=5,
+    description="Graded sample answers; the LLM judge sees up to two as calibration examples.",
+    exclude_if=lambda value: not value,  # snapshots of banks without exemplars stay as they were
+)
+
+
 class Competency(_Model):
     id: Identifier
     name: ShortText
     description: Text
     rubric: Rubric
+    exemplars: list[Exemplar] = _NO_EXEMPLARS
+
+    @model_validator(mode="after")
+    def _exemplars_fit(self) -> Self:
+        problems = exemplar_problems(self.exemplars, self.rubric)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class Question(_Model):
@@ -127,6 +174,7 @@ class Question(_Model):
     strong_answer: list[Text] = Field(
         min_length=1, max_length=15, description="Outline of what a strong answer covers."
     )
+    exemplars: list[Exemplar] = _NO_EXEMPLARS
 
 
 class Bank(_Model):
@@ -143,6 +191,12 @@ class Bank(_Model):
         # the other active banks and can point at the offending line.
         if not self.competencies and not self.questions:
             raise ValueError("the bank is empty: add competencies or questions")
+        # A question's exemplars are checked here when its competency is in the same bank.
+        for question in self.questions:
+            competency = self.competency(question.competency)
+            problems = exemplar_problems(question.exemplars, competency.rubric) if competency else []
+            if problems:
+                raise ValueError(f"question '{question.id}': " + "; ".join(problems))
         return self
 
     def competency(self, competency_id: str) -> Competency | None:

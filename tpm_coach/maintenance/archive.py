@@ -53,14 +53,19 @@ class RefusalReason(StrEnum):
     SCHEMA_TOO_NEW = "schema_too_new"
     NO_SPACE = "no_space"
     IN_USE = "in_use"
+    CONTENT_INVALID = "content_invalid"
 
 
-class RestoreRefusedError(StorageError):
-    """A backup was not restored; `reason` says why, and the current data was not changed."""
+class ArchiveRefusedError(StorageError):
+    """An archive from outside was not unpacked; `reason` says why, and the current data was not changed."""
 
     def __init__(self, reason: RefusalReason, message: str, hint: str = "") -> None:
         super().__init__(message, hint or "your current data was not changed")
         self.reason = reason
+
+
+class RestoreRefusedError(ArchiveRefusedError):
+    """A backup was not restored; `reason` says why, and the current data was not changed."""
 
 
 @dataclass(frozen=True)

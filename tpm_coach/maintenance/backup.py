@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import sqlite3
@@ -32,12 +31,23 @@ from tpm_coach.maintenance.archive import (
     Manifest,
     RefusalReason,
     RestoreRefusedError,
+    allowed_location,
     remove_stale_scratch,
 )
+from tpm_coach.maintenance.checked_zip import ArchiveRules, read_json_member
 from tpm_coach.paths import DataPaths
 from tpm_coach.storage import Database
 
 log = logging.getLogger(__name__)
+
+BACKUP_RULES = ArchiveRules(
+    what="backup",
+    manifest_name=MANIFEST_NAME,
+    folders=FOLDERS,
+    allowed=allowed_location,
+    allowed_text="only the database, audio/ and banks/ can be restored",
+    error=RestoreRefusedError,
+)
 
 _CHUNK = 1024 * 1024
 # Recordings barely shrink under deflate, and compressing hours of audio would cost minutes of CPU.
@@ -112,10 +122,10 @@ def _write_archive(data_paths: DataPaths, output: Path, scratch: Path) -> Backup
     skipped: list[str] = []
     partial = scratch / "archive.zip"
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        entries.append(_add_file(archive, db_copy, DATABASE_NAME))
+        entries.append(add_file(archive, db_copy, DATABASE_NAME))
         for folder in FOLDERS:
             for path, name in _data_files(data_paths.root / folder, folder, skipped):
-                entries.append(_add_file(archive, path, name))
+                entries.append(add_file(archive, path, name))
         manifest = Manifest(
             format=FORMAT_NAME,
             format_version=FORMAT_VERSION,
@@ -125,7 +135,7 @@ def _write_archive(data_paths: DataPaths, output: Path, scratch: Path) -> Backup
             files=entries,
             not_included=list(NOT_INCLUDED),
         )
-        archive.writestr(_member_info(MANIFEST_NAME), manifest.model_dump_json(indent=2))
+        archive.writestr(member_info(MANIFEST_NAME), manifest.model_dump_json(indent=2))
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, output)
@@ -173,7 +183,7 @@ def _data_files(folder: Path, prefix: str, skipped: list[str]) -> Iterator[tuple
             yield path, name
 
 
-def _member_info(name: str, mtime: float | None = None) -> zipfile.ZipInfo:
+def member_info(name: str, mtime: float | None = None) -> zipfile.ZipInfo:
     stamp = datetime.fromtimestamp(mtime) if mtime is not None else datetime.now()
     info = zipfile.ZipInfo(name, date_time=(max(stamp.year, 1980), *stamp.timetuple()[1:6]))
     info.external_attr = (stat.S_IFREG | 0o644) << 16
@@ -181,12 +191,12 @@ def _member_info(name: str, mtime: float | None = None) -> zipfile.ZipInfo:
     return info
 
 
-def _add_file(archive: zipfile.ZipFile, path: Path, name: str) -> FileEntry:
+def add_file(archive: zipfile.ZipFile, path: Path, name: str) -> FileEntry:
     """Stream a file in while hashing it; the size recorded is what was read (a live recording may grow)."""
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as source:
-        info = _member_info(name, os.fstat(source.fileno()).st_mtime)
+        info = member_info(name, os.fstat(source.fileno()).st_mtime)
         large = os.fstat(source.fileno()).st_size > 1024**3
         with archive.open(info, "w", force_zip64=large) as target:
             while chunk := source.read(_CHUNK):
@@ -198,23 +208,7 @@ def _add_file(archive: zipfile.ZipFile, path: Path, name: str) -> FileEntry:
 
 def read_manifest(archive: zipfile.ZipFile, max_bytes: int) -> Manifest:
     """The manifest of an open archive, checked for a format this app knows."""
-    try:
-        info = archive.getinfo(MANIFEST_NAME)
-    except KeyError:
-        raise RestoreRefusedError(
-            RefusalReason.MANIFEST_MISSING, "this archive has no manifest.json, so it is not a tpm_coach backup"
-        ) from None
-    if info.file_size > max_bytes:
-        raise RestoreRefusedError(
-            RefusalReason.TOO_LARGE, f"the backup's manifest is {info.file_size:,} bytes (limit {max_bytes:,})"
-        )
-    try:
-        with archive.open(info) as handle:
-            raw = json.loads(handle.read(max_bytes + 1))
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
-        raise RestoreRefusedError(
-            RefusalReason.MANIFEST_INVALID, f"the backup's manifest cannot be read ({exc})"
-        ) from exc
+    raw = read_json_member(archive, MANIFEST_NAME, max_bytes, BACKUP_RULES)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
         raise RestoreRefusedError(RefusalReason.MANIFEST_INVALID, "the manifest is not that of a tpm_coach backup")
     version = raw.get("format_version")

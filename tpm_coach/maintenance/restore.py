@@ -10,8 +10,6 @@ Order of work, so that a refusal at any step leaves the current data exactly as 
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import logging
 import os
 import shutil
@@ -26,29 +24,20 @@ from tpm_coach.atomic import fsync_dir
 from tpm_coach.errors import StorageError
 from tpm_coach.maintenance.archive import (
     DATABASE_NAME,
-    FOLDERS,
-    MANIFEST_NAME,
-    FileEntry,
     Limits,
     Manifest,
     RefusalReason,
     RestoreRefusedError,
-    allowed_location,
-    member_kind_problem,
     remove_stale_scratch,
-    unsafe_name_problem,
 )
-from tpm_coach.maintenance.backup import read_manifest
+from tpm_coach.maintenance.backup import BACKUP_RULES, read_manifest
+from tpm_coach.maintenance.checked_zip import Planned, extract_members, open_archive, plan_members
 from tpm_coach.paths import DataPaths
 from tpm_coach.storage import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
-_CHUNK = 1024 * 1024
 _SPACE_MARGIN = 16 * 1024**2
-_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-_UNEXPECTED = RefusalReason.UNEXPECTED_MEMBER
-_CHECKSUM = RefusalReason.CHECKSUM_MISMATCH
 DEFAULT_LIMITS = Limits()
 
 
@@ -117,31 +106,11 @@ def restore_backup(archive_path: Path, data_paths: DataPaths, *, limits: Limits 
 
 
 def _open(archive_path: Path) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(archive_path)
-    except zipfile.BadZipFile:
-        raise RestoreRefusedError(
-            RefusalReason.NOT_AN_ARCHIVE, f"{archive_path} is not a zip file, so it is not a tpm_coach backup"
-        ) from None
-    except OSError as exc:
-        raise RestoreRefusedError(
-            RefusalReason.NOT_AN_ARCHIVE, f"cannot read {archive_path}: {exc.strerror or exc}"
-        ) from exc
+    return open_archive(archive_path, BACKUP_RULES)
 
 
-def _refuse_member(name: str, why: str, reason: RefusalReason = RefusalReason.UNSAFE_MEMBER) -> RestoreRefusedError:
-    return RestoreRefusedError(reason, f"the backup member {name!r} is refused: {why}")
-
-
-def _planned_members(
-    archive: zipfile.ZipFile, manifest: Manifest, limits: Limits
-) -> list[tuple[zipfile.ZipInfo, FileEntry]]:
-    """Pair every archive member with its manifest entry; refuse anything unsafe, unlisted or too big."""
-    infos = archive.infolist()
-    if len(infos) > limits.max_members + 1 or len(manifest.files) > limits.max_members:
-        raise RestoreRefusedError(
-            RefusalReason.TOO_LARGE, f"the backup has {len(infos):,} members (limit {limits.max_members:,})"
-        )
+def _planned_members(archive: zipfile.ZipFile, manifest: Manifest, limits: Limits) -> Planned:
+    """The shared member checks, with what only a backup needs: a known schema and a database."""
     if manifest.schema_version > SCHEMA_VERSION:
         raise RestoreRefusedError(
             RefusalReason.SCHEMA_TOO_NEW,
@@ -149,55 +118,9 @@ def _planned_members(
             f"knows up to {SCHEMA_VERSION})",
             "upgrade tpm_coach to restore it; your current data was not changed",
         )
-    entries: dict[str, FileEntry] = {}
-    for entry in manifest.files:
-        problem = unsafe_name_problem(entry.path)
-        if problem:
-            raise _refuse_member(entry.path, f"the manifest lists {problem}")
-        if not allowed_location(entry.path):
-            raise _refuse_member(entry.path, "only the database, audio/ and banks/ can be restored", _UNEXPECTED)
-        if entry.path in entries:
-            raise RestoreRefusedError(RefusalReason.MANIFEST_INVALID, f"the manifest lists {entry.path!r} twice")
-        entries[entry.path] = entry
-    planned: list[tuple[zipfile.ZipInfo, FileEntry]] = []
-    seen: set[str] = set()
-    declared = 0
-    for info in infos:
-        name = info.filename
-        if name in seen:
-            raise _refuse_member(name, "it appears twice in the archive")
-        seen.add(name)
-        bare = name.rstrip("/") if info.is_dir() else name
-        problem = unsafe_name_problem(bare) or member_kind_problem(info)
-        if problem:
-            raise _refuse_member(name, problem)
-        declared += info.file_size
-        if name == MANIFEST_NAME:
-            continue
-        if info.is_dir():
-            if bare not in FOLDERS and not allowed_location(bare):
-                raise _refuse_member(name, "only audio/ and banks/ folders can be restored", _UNEXPECTED)
-            continue
-        listed = entries.get(name)
-        if listed is None:
-            raise _refuse_member(name, "it is not listed in the manifest", _UNEXPECTED)
-        if info.file_size != listed.size:
-            raise _refuse_member(name, f"its size ({info.file_size:,} bytes) differs from the manifest's", _CHECKSUM)
-        planned.append((info, listed))
-    missing = sorted(set(entries) - seen)
-    if missing:
-        raise RestoreRefusedError(
-            RefusalReason.MISSING_MEMBER,
-            f"the backup is incomplete: {len(missing)} file(s) listed in its manifest are missing, e.g. {missing[0]!r}",
-        )
-    if DATABASE_NAME not in entries:
+    planned = plan_members(archive, manifest.files, limits, BACKUP_RULES)
+    if not any(entry.path == DATABASE_NAME for _, entry in planned):
         raise RestoreRefusedError(RefusalReason.MISSING_MEMBER, "the backup has no database")
-    total = max(declared, manifest.total_bytes)
-    if total > limits.max_total_bytes:
-        raise RestoreRefusedError(
-            RefusalReason.TOO_LARGE,
-            f"the backup would unpack to {total:,} bytes (limit {limits.max_total_bytes:,})",
-        )
     return planned
 
 
@@ -212,49 +135,8 @@ def _check_space(folder: Path, manifest: Manifest) -> None:
         )
 
 
-def _extract(archive: zipfile.ZipFile, members: list[tuple[zipfile.ZipInfo, FileEntry]], target: Path) -> None:
-    base = target.resolve()
-    for info, entry in members:
-        destination = target / entry.path
-        try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if not destination.parent.resolve().is_relative_to(base):
-                raise _refuse_member(entry.path, "it would be written outside the data folder")
-            _extract_one(archive, info, entry, destination)
-        except (FileExistsError, NotADirectoryError, IsADirectoryError):
-            raise _refuse_member(entry.path, "it clashes with another member's path") from None
-        except zipfile.BadZipFile as exc:
-            raise _refuse_member(entry.path, f"its data is damaged ({exc})", _CHECKSUM) from exc
-        except OSError as exc:
-            if exc.errno in _FULL:
-                raise RestoreRefusedError(
-                    RefusalReason.NO_SPACE,
-                    f"the disk filled up while unpacking the backup ({exc.strerror})",
-                    "free some disk space and try again; your current data was not changed",
-                ) from exc
-            raise StorageError(
-                f"could not unpack {entry.path} from the backup: {exc.strerror or exc}",
-                "your current data was not changed",
-            ) from exc
-
-
-def _extract_one(archive: zipfile.ZipFile, info: zipfile.ZipInfo, entry: FileEntry, destination: Path) -> None:
-    digest = hashlib.sha256()
-    written = 0
-    # "xb": never through an existing file or link; zipfile itself stops at the size in the header.
-    with archive.open(info) as source, destination.open("xb") as sink:
-        while chunk := source.read(_CHUNK):
-            written += len(chunk)
-            if written > entry.size:
-                raise _refuse_member(entry.path, "it holds more data than the manifest says", _CHECKSUM)
-            digest.update(chunk)
-            sink.write(chunk)
-        sink.flush()
-        os.fsync(sink.fileno())
-    if written != entry.size or digest.hexdigest() != entry.sha256:
-        raise _refuse_member(
-            entry.path, "its checksum does not match the manifest (the file was changed or damaged)", _CHECKSUM
-        )
+def _extract(archive: zipfile.ZipFile, members: Planned, target: Path) -> None:
+    extract_members(archive, members, target, BACKUP_RULES)
 
 
 def _check_database(path: Path, manifest: Manifest) -> None:

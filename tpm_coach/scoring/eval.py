@@ -5,6 +5,8 @@ An eval file (YAML) may hold
   and prompt-injection traps). Every two answers to the same question with different levels form a pair.
 - `pairs`: a `stronger` and a `weaker` answer to one question; the stronger must score higher.
 - `repeats`: one answer scored `times` times, to see how much the score moves.
+An answer may also carry `grades`, a coach's grade per criterion (`tpm-coach session labels` writes such files);
+`coach_agreement` compares them with a scorer's criterion scores.
 A question is given by `question: <id>` or by `question_text` with `competency` (and optionally `kind`).
 eval_report.py turns the scores into the judge's measures.
 """
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from tpm_coach.banks.yaml_source import YamlSourceError, format_location, read_yaml
 from tpm_coach.domain import Competency, Question, QuestionKind
 from tpm_coach.errors import KnownError, ScoringError
+from tpm_coach.scoring.agreement import AgreementReport, GradedAnswer, agreement_report
 from tpm_coach.scoring.base import Scorer, adhoc_question
 from tpm_coach.scoring.eval_report import AnswerOutcome, PairOutcome, RepeatOutcome, Run, ScorerReport
 
@@ -71,6 +74,9 @@ class EvalAnswer(_Entry):
     answer: str = Field(min_length=1)
     level: int = Field(ge=0, le=10, description="The grade people gave the answer; higher is better.")
     category: Category = "genuine"
+    grades: dict[str, int] | None = Field(
+        default=None, description="A coach's grade per rubric criterion, for agreement with the judge."
+    )
 
 
 class EvalPair(_Entry):
@@ -182,3 +188,39 @@ def _score(scorer: Scorer, question: Question, competency: Competency, text: str
         except ScoringError as exc:
             error = str(exc)
     return runs, error
+
+
+def coach_agreement(
+    files: Iterable[EvalFile], lookup: BankLookup, scorers: Mapping[str, Scorer]
+) -> dict[str, tuple[AgreementReport, int]]:
+    """Score every answer that carries coach `grades` with each scorer and compare criterion by criterion:
+    per scorer, the agreement report and how many answers it failed to score."""
+    graded = []
+    for data in files:
+        for answer in data.answers:
+            if answer.grades:
+                question, competency = _resolve(answer, lookup)
+                scale = competency.rubric.scale
+                off = {c: g for c, g in answer.grades.items() if not scale.min <= g <= scale.max}
+                if off:
+                    raise KnownError(
+                        f"{answer.id}: coach grades {off} are outside the scale {scale.min}-{scale.max}",
+                        f"grades of {competency.name!r} run from {scale.min} to {scale.max}",
+                    )
+                graded.append((answer, question, competency))
+    if not graded:
+        raise KnownError("no answer in these files carries coach grades", "export some with `tpm-coach session labels`")
+    out: dict[str, tuple[AgreementReport, int]] = {}
+    for name, scorer in scorers.items():
+        both, failed = [], 0
+        for answer, question, competency in graded:
+            if not answer.applies_to(name):
+                continue
+            try:
+                result = scorer.score(question, competency, answer.answer)
+            except ScoringError:
+                failed += 1
+                continue
+            both.append(GradedAnswer(answer.id, competency, answer.grades or {}, result))
+        out[name] = (agreement_report(both), failed)
+    return out

@@ -85,3 +85,37 @@ def percentile(values: Sequence[float], share: float) -> float | None:
     ordered = sorted(values)
     rank = max(1, math.ceil(share / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def mean_absolute_difference(first: Sequence[float], second: Sequence[float]) -> float | None:
+    if len(first) != len(second):
+        raise ValueError("the two series differ in length")
+    return sum(abs(a - b) for a, b in zip(first, second, strict=True)) / len(first) if first else None
+
+
+def quadratic_weighted_kappa(first: Sequence[int], second: Sequence[int], low: int, high: int) -> float | None:
+    """Cohen's kappa with quadratic weights for two raters grading on the integer scale low..high.
+
+    1 is perfect agreement, 0 what chance alone gives, below 0 worse than chance; None when chance would
+    already agree completely (both raters gave one and the same grade throughout), where kappa is undefined.
+    """
+    if len(first) != len(second):
+        raise ValueError("the two series differ in length")
+    if not first or high <= low:
+        return None
+    if any(not low <= g <= high for g in (*first, *second)):
+        raise ValueError(f"a grade lies outside the scale {low}-{high}")
+    size = high - low + 1
+    observed = [[0.0] * size for _ in range(size)]
+    for a, b in zip(first, second, strict=True):
+        observed[a - low][b - low] += 1
+    rows = [sum(row) for row in observed]
+    columns = [sum(observed[i][j] for i in range(size)) for j in range(size)]
+    total = len(first)
+    disagreement = expected = 0.0
+    for i in range(size):
+        for j in range(size):
+            weight = (i - j) ** 2 / (size - 1) ** 2
+            disagreement += weight * observed[i][j]
+            expected += weight * rows[i] * columns[j] / total
+    return None if expected == 0 else 1 - disagreement / expected

@@ -18,6 +18,7 @@ from tpm_coach.domain import (
 )
 from tpm_coach.language import compute_delivery_metrics
 from tpm_coach.scoring import offline_feedback as feedback
+from tpm_coach.scoring.exemplars import candidate_exemplars
 from tpm_coach.scoring.features import (
     SignalHit,
     analyse,
@@ -29,6 +30,7 @@ from tpm_coach.scoring.features import (
     signal_stems,
 )
 from tpm_coach.scoring.offline_reading import Reading
+from tpm_coach.scoring.offline_reference import pull_towards_references, references
 from tpm_coach.scoring.overall import overall_score
 from tpm_coach.scoring.red_flags import find_red_flags
 from tpm_coach.scoring.relevance import (
@@ -81,6 +83,8 @@ class OfflineScorer:
         counted_sentences = [info for info, ok in zip(reading.sentences, reading.counted, strict=True) if ok]
         asked = frozenset(content_stems(question.text))
 
+        refs = [] if reading.stuffed else references(candidate_exemplars(question, competency))
+        answer_stems = frozenset(content_stems(transcript)) if refs else frozenset()
         criteria: list[CriterionScore] = []
         hits_by_criterion: dict[str, list[SignalHit]] = {}
         for criterion in competency.rubric.criteria:
@@ -88,6 +92,8 @@ class OfflineScorer:
             hits_by_criterion[criterion.id] = hits
             touch = touch_criterion(criterion_vocabulary(criterion, scale.max), reading.sentences, reading.counted)
             value, limit = _criterion_value(criterion, competency, hits, touch, reading)
+            if refs:
+                value = pull_towards_references(value, criterion.id, answer_stems, refs, scale)
             if value > cap:
                 value, limit = cap, cap_reason
             criteria.append(
@@ -110,6 +116,8 @@ class OfflineScorer:
         ]
         if reading.delivery_penalty:
             notes.append(feedback.delivery_note(reading.delivery))
+        if refs:
+            notes.append(f"Calibrated against {len(refs)} graded sample answer(s) from the question bank.")
         return ScoreResult(
             overall=overall_score(criteria, competency.rubric),
             scale_min=scale.min,
@@ -126,7 +134,7 @@ class OfflineScorer:
             else None,
             scorer="offline",
             model=MODEL_NAME,
-            prompt_version=METHOD_VERSION,
+            prompt_version=f"{METHOD_VERSION}+exemplars" if refs else METHOD_VERSION,
             prompt_tokens=None,
             completion_tokens=None,
             latency_ms=None,

@@ -14,8 +14,12 @@ from pathlib import Path
 from tpm_coach import paths
 from tpm_coach.domain import Competency, Question, QuestionKind
 from tpm_coach.language.sentences import split_sentences
+from tpm_coach.scoring.exemplars import calibration_exemplars, render_calibration
 
 SCORE_TEMPLATE = "score_answer.v2"
+# Used when the bank gives graded exemplars for the question or its competency; v2 stays the prompt without them,
+# so scores of banks without exemplars keep their prompt and version.
+EXEMPLAR_TEMPLATE = "score_answer.v3"
 REPAIR_TEMPLATE = "repair_json.v2"
 
 _SECTION_RE = re.compile(r"^# (system|user)[ \t]*$", re.MULTILINE)
@@ -108,7 +112,8 @@ class ScoringPrompt:
 def build_scoring_prompt(
     question: Question, competency: Competency, transcript: str, template: PromptTemplate | None = None
 ) -> ScoringPrompt:
-    template = template or load_template(SCORE_TEMPLATE)
+    examples = calibration_exemplars(question, competency)
+    template = template or load_template(EXEMPLAR_TEMPLATE if examples else SCORE_TEMPLATE)
     answer = numbered_answer(transcript)
     opener, closer = answer_fence(answer)
     scale = competency.rubric.scale
@@ -118,24 +123,25 @@ def build_scoring_prompt(
         if is_behavioral(question)
         else ""
     )
-    system, user = template.render(
-        {
-            "question_kind": question.kind.value,
-            "question_level": question.level.value,
-            "question_text": question.text,
-            "strong_answer": "\n".join(f"- {point}" for point in question.strong_answer),
-            "competency_name": competency.name,
-            "competency_description": competency.description,
-            "scale_min": str(scale.min),
-            "scale_max": str(scale.max),
-            "rubric": render_rubric(competency),
-            "criterion_ids": ", ".join(c.id for c in competency.rubric.criteria),
-            "star_instruction": star,
-            "answer_open": opener,
-            "transcript": answer,
-            "answer_close": closer,
-        }
-    )
+    values = {
+        "question_kind": question.kind.value,
+        "question_level": question.level.value,
+        "question_text": question.text,
+        "strong_answer": "\n".join(f"- {point}" for point in question.strong_answer),
+        "competency_name": competency.name,
+        "competency_description": competency.description,
+        "scale_min": str(scale.min),
+        "scale_max": str(scale.max),
+        "rubric": render_rubric(competency),
+        "criterion_ids": ", ".join(c.id for c in competency.rubric.criteria),
+        "star_instruction": star,
+        "answer_open": opener,
+        "transcript": answer,
+        "answer_close": closer,
+    }
+    if "calibration" in template.placeholders:
+        values["calibration"] = render_calibration(examples, competency) or "(no graded examples)"
+    system, user = template.render(values)
     messages = [{"role": "system", "content": system}] if system else []
     messages.append({"role": "user", "content": user})
     return ScoringPrompt(messages, template.version)

@@ -173,6 +173,24 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX attempt_stories_by_story ON attempt_stories(story_id);
     """,
+    # 7: coaches in the loop: where an imported session came from (kept out of the importer's progress unless they
+    # count it), and a coach's review of an answer (grades, span comments, note) as one CoachReview JSON.
+    """
+    CREATE TABLE session_origins (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        sender TEXT NOT NULL,
+        package_file TEXT NOT NULL DEFAULT '',
+        package_created_at TEXT NOT NULL DEFAULT '',
+        imported_at TEXT NOT NULL,
+        in_progress INTEGER NOT NULL DEFAULT 0 CHECK (in_progress IN (0, 1))
+    );
+    CREATE TABLE coach_reviews (
+        attempt_id INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+        coach TEXT NOT NULL,
+        review_json TEXT NOT NULL CHECK (json_valid(review_json)),
+        reviewed_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

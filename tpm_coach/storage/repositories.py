@@ -286,9 +286,14 @@ class AttemptRepository:
         return self._records(rows.fetchall())
 
     def list_scored(self) -> list[AttemptRecord]:
-        """Every attempt with a current score, oldest first (for progress over time)."""
+        """Every attempt with a current score, oldest first (for progress over time).
+
+        Sessions imported from someone else are left out unless the importer chose to count them."""
         rows = self.db.conn.execute(
-            "SELECT a.* FROM attempts a WHERE a.status = ? ORDER BY a.created_at, a.id", (AttemptStatus.SCORED.value,)
+            """SELECT a.* FROM attempts a WHERE a.status = ? AND a.session_id NOT IN
+                   (SELECT session_id FROM session_origins WHERE in_progress = 0)
+               ORDER BY a.created_at, a.id""",
+            (AttemptStatus.SCORED.value,),
         )
         return self._records(rows.fetchall())
 

@@ -70,6 +70,12 @@ def _stories(deps: ViewDeps) -> QWidget:
     return StoriesView(deps)
 
 
+def _coach(deps: ViewDeps) -> QWidget:
+    from tpm_coach.ui.coach.page import CoachPage
+
+    return CoachPage(deps)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     key: str
@@ -84,6 +90,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("history", "History", "history", _history),
     NavEntry("progress", "Progress", "progress", _progress),
     NavEntry("stories", "Stories", "stories", _stories),
+    NavEntry("coach", "Coach", "history", _coach),
     NavEntry("banks", "Question banks", "banks", _bank_editor),
     NavEntry("settings", "Settings", "settings"),
 )

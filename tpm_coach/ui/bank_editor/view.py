@@ -24,6 +24,7 @@ from tpm_coach.banks import DEFAULT_BANK_ID
 from tpm_coach.banks.coach_words import in_coach_words
 from tpm_coach.banks.draft import BankDraft, RecordPath
 from tpm_coach.banks.forms import BANK_FORM, COMPETENCY_FORM, CRITERION_FORM, QUESTION_FORM
+from tpm_coach.coach.graded import coach_graded
 from tpm_coach.display_text import display_safe
 from tpm_coach.errors import BankProblem, KnownError
 from tpm_coach.ui.bank_editor.actions import BankActions
@@ -31,6 +32,7 @@ from tpm_coach.ui.bank_editor.files import BankFiles
 from tpm_coach.ui.bank_editor.form import RecordForm
 from tpm_coach.ui.bank_editor.outline import BankOutline
 from tpm_coach.ui.bank_editor.toolbar import BankToolbar
+from tpm_coach.ui.coach.exemplars_panel import ExemplarsPanel
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.widgets.message_box import ask
@@ -62,6 +64,7 @@ class BankEditorView(QWidget):
         self.form_stack = QStackedWidget()
         for form in self.forms.values():
             self.form_stack.addWidget(form)
+        self.exemplars = ExemplarsPanel(lambda: coach_graded(self.context.database), messages)
         self.problems = QListWidget()
         self.problems.setObjectName("bankProblems")
         self.problems.setMaximumHeight(76)
@@ -93,6 +96,7 @@ class BankEditorView(QWidget):
         left_layout.addLayout(edit_row)
         form_card, form_layout = card(spacing=0, margins=14)
         form_layout.addWidget(self.form_stack)
+        form_layout.addWidget(self.exemplars)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_card)
@@ -129,6 +133,8 @@ class BankEditorView(QWidget):
         self.remove_button.clicked.connect(self.remove_current)
         self.revert_button.clicked.connect(self.revert)
         self.save_button.clicked.connect(self.save)
+        self.exemplars.changed.connect(self._update_state)
+        self.exemplars.changed.connect(self._schedule)
         self._timer.timeout.connect(self.validate_now)
         self.files.imported.connect(self.bank_actions.imported)
         scale = self.forms[COMPETENCY_FORM.title].scale_editor()
@@ -224,6 +230,7 @@ class BankEditorView(QWidget):
             form = self.forms[CRITERION_FORM.title]
         form.bind(self.draft, path)
         self.form_stack.setCurrentWidget(form)
+        self.exemplars.bind(self.draft, path)
         editable = not self.draft.read_only
         self.remove_button.setEnabled(editable and path != ())
         self.add_criterion_button.setEnabled(editable and bool(path) and path[0] == "competencies")

@@ -12,6 +12,7 @@ from tpm_coach.practice.recovery import finish_attempt
 from tpm_coach.practice.wiring import attempts_for_worker
 from tpm_coach.scoring.base import ScorerChoice
 from tpm_coach.storage import AttemptRecord
+from tpm_coach.storage.coach import CoachRepository
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.compare import CompareDialog
 from tpm_coach.ui.feedback.rescore import RescoreControl
@@ -69,7 +70,7 @@ class ReviewPage(QWidget):
         record = self.context.attempts.get(attempt_id)
         self.record = record
         self.title.setText(f"ANSWER #{record.id} · SESSION #{record.session_id}")
-        self.view.show_record(record)
+        self.view.show_record(record, CoachRepository(self.context.database).review(record.id))
         self.rescore.set_attempt(record)
         self._rescore_busy(self.rescore.running is not None)
         unfinished = record.status in _UNFINISHED

@@ -11,9 +11,10 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from tpm_coach.domain import AttemptStatus
+from tpm_coach.domain import AttemptStatus, CoachReview, ScoreResult
 from tpm_coach.scoring.verdict import build_verdict, outline_covered
 from tpm_coach.storage import AttemptRecord
+from tpm_coach.ui.coach.side_by_side import CoachSideBySide
 from tpm_coach.ui.feedback.criteria import CriteriaList
 from tpm_coach.ui.feedback.details import BulletCard, MetricsCard, StarCard
 from tpm_coach.ui.feedback.scores import ScoresCard
@@ -61,6 +62,8 @@ class FeedbackView(QScrollArea):
         self.scores.make_current_requested.connect(self.make_current_requested)
         self.scores.setVisible(False)
         outer.addWidget(self.scores)
+        self.coach = CoachSideBySide(body)
+        outer.addWidget(self.coach)
 
         columns = QHBoxLayout()
         columns.setSpacing(12)
@@ -133,9 +136,10 @@ class FeedbackView(QScrollArea):
         self.follow_up = BulletCard("Likely follow-up", body)
         right.addWidget(self.follow_up)
 
-    def show_record(self, record: AttemptRecord) -> None:
+    def show_record(self, record: AttemptRecord, review: CoachReview | None = None) -> None:
         self.record = record
         self.story_bar.show_record(record)
+        self.coach.show_review(record, review)
         question, competency, score = record.question, record.competency, record.score
         self.question.setText(question.text)
         mode = "typed answer" if record.answer_mode == "typed" else "spoken answer"
@@ -170,16 +174,7 @@ class FeedbackView(QScrollArea):
             self.judge.setObjectName("ChipWarn" if score.scorer == "offline" else "Chip")
             repolish(self.judge)
             self.judge.setAccessibleName(f"Judge: {score.judge_label}")
-            notes = " ".join(score.notes)
-            if notes and score.scorer == "offline":
-                scorer = notes  # the offline scorer's own note already says what it is
-            elif score.scorer == "offline":
-                scorer = "Offline estimate by the built-in heuristic scorer, not an LLM's judgement"
-            else:
-                scorer = notes
-            if len(record.scores) > 1:
-                scorer = f"{scorer} One of {len(record.scores)} kept scores; the others are listed below.".strip()
-            self.scorer.setText(scorer)
+            self.scorer.setText(_about_the_judge(record, score))
             self.criteria.show_scores(competency, criteria)
             self.strengths.show_items(score.strengths, "No particular strengths were noted.")
             self.improvements.show_items(score.improvements, "Nothing specific to improve was noted.")
@@ -200,3 +195,17 @@ class FeedbackView(QScrollArea):
         self.verdict.show_verdict(build_verdict(score, record.competency) if score is not None else None)
         outline = score.stronger_answer if score and score.stronger_answer else record.question.strong_answer
         self.outline.show_items(outline, numbered=True, covered=outline_covered(outline, text))
+
+
+def _about_the_judge(record: AttemptRecord, score: ScoreResult) -> str:
+    """The line under the score: the judge's notes, or what an offline estimate is, and how many scores are kept."""
+    notes = " ".join(score.notes)
+    if notes and score.scorer == "offline":
+        about = notes  # the offline scorer's own note already says what it is
+    elif score.scorer == "offline":
+        about = "Offline estimate by the built-in heuristic scorer, not an LLM's judgement"
+    else:
+        about = notes
+    if len(record.scores) > 1:
+        about = f"{about} One of {len(record.scores)} kept scores; the others are listed below.".strip()
+    return about

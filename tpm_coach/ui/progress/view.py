@@ -14,6 +14,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.history import Progress, load_scored
 from tpm_coach.progress import ProgressReport, attempt_time, progress_report
 from tpm_coach.storage import AttemptRecord
+from tpm_coach.ui.coach.agreement_card import AgreementCard
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.progress.chart import ProgressChart
@@ -100,6 +101,8 @@ class ProgressView(QWidget):
         layout.addWidget(self.tables, 2)
         self.stories = CoverageCard(deps, self)
         layout.addWidget(self.stories, 2)
+        self.agreement = AgreementCard(workers, self.context.data_paths.database, self)
+        layout.addWidget(self.agreement)
 
         self.mode.currentIndexChanged.connect(self._show_chart)
         self.period.currentIndexChanged.connect(self._recompute)
@@ -139,6 +142,7 @@ class ProgressView(QWidget):
 
     def _loaded(self, attempts: list[AttemptRecord]) -> None:
         self.attempts = attempts
+        self.agreement.refresh()  # after the load, so the two never open (and migrate) a new file at once
         self._recompute()
 
     def _recompute(self) -> None:
@@ -186,6 +190,7 @@ class ProgressView(QWidget):
     def shutdown(self) -> None:
         self.loads.forget()
         self.stories.shutdown()
+        self.agreement.shutdown()
 
     def confirm_close(self) -> bool:
         return True
