@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ class Database:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _set_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             db = cls(conn, path)
             db._migrate(migrate_to)
@@ -107,6 +108,22 @@ class Database:
 
 
 _HEADER = b"SQLite format 3\x00"
+
+
+def _set_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
+    """Switch to write-ahead logging. SQLite answers a switch that meets another connection's lock on a new file
+    with "database is locked" at once, without waiting as other statements do, so it is tried again here."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 _USER_VERSION_OFFSET = 60  # where SQLite's file header keeps PRAGMA user_version (4 bytes, big-endian)
 
 
