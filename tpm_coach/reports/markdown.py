@@ -86,8 +86,16 @@ def _answer(answer: AnswerContent) -> list[str]:
         out += [f"**STAR structure:** {marks}", ""]
     if answer.follow_up:
         out += [f"**Likely follow-up:** {_one_line(answer.follow_up)}", ""]
+    if answer.delivery or answer.readings:
+        out += ["### Delivery", ""]
     if answer.delivery:
-        out += ["**Delivery:** " + ", ".join(f"{name} {_one_line(value)}" for name, value in answer.delivery), ""]
+        out += [", ".join(f"**{name}:** {_one_line(value)}" for name, value in answer.delivery), ""]
+    if answer.readings:
+        out += ["| Measure | This answer | Target | What it means |", "|---|---|---|---|"]
+        for r in answer.readings:
+            mark = "✓" if r.on_target else "✗"
+            out.append(f"| {r.name} | {r.value} | {mark} {r.target} | {_one_line(r.explanation)} |")
+        out.append("")
     if answer.notes:
         out += ["### Notes", "", *_bullets(answer.notes), ""]
     out += ["### Transcript", ""]
@@ -106,6 +114,13 @@ def render_markdown(report: SessionReport) -> str:
     facts.append(f"**Overall:** {_one_line(report.overall)} (mean of the scored answers on a 1-5 scale)")
     facts.append(f"**Answers:** {len(report.answers)}")
     lines += [f"{fact}  " for fact in facts[:-1]] + [facts[-1], ""]
+    if report.answers:
+        lines += ["## Scores at a glance", "", "| # | Question | Skill | Score |", "|---:|---|---|---|"]
+        for a in report.answers:
+            lines.append(
+                f"| {a.number} | {_one_line(a.question)} | {_one_line(a.competency)} | {_one_line(a.overall)} |"
+            )
+        lines.append("")
     for answer in report.answers:
         lines += _answer(answer)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -69,8 +69,9 @@ class SummaryPage(QWidget):
     def show_report(self, report: SessionReport) -> None:
         self.report = report
         answers = "answer" if report.answered == 1 else "answers"
-        speaking = format_duration(report.speaking_time_s)
-        text = f"{report.answered} {answers}, {report.scored} scored · speaking time {speaking}"
+        text = f"{report.answered} {answers}, {report.scored} scored"
+        if report.speaking_time_s > 0:  # typed answers have no speaking time; "0:00" would read as silence
+            text += f" · speaking time {format_duration(report.speaking_time_s)}"
         if report.unscored:
             text += f" · {report.unscored} not scored (open them from History to retry)"
         self.totals.setText(text)
