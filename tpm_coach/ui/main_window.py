@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.practice.session_finished.connect(self._session_finished)
         self.practice.settings_requested.connect(self.show_settings)
         self.practice.history_requested.connect(lambda: self.navigate("history"))
+        self.practice.attempt_requested.connect(self.show_attempt)
         self.settings = self._build_settings(deps)
         self.review = ReviewPage(deps)
         self.review.back_clicked.connect(self._back_from_review)

@@ -138,6 +138,7 @@ class HistoryView(QWidget):
         self.detail.delete_requested.connect(self.delete_session)
         self.detail.export_requested.connect(self.export_session)
         self.detail.attempt_rescored.connect(self._attempt_rescored)
+        self.detail.renamed.connect(lambda _id: self.refresh())
 
     # -- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -170,6 +170,15 @@ class SetupPage(QWidget):
             widget.blockSignals(False)
         self._update()
 
+    def choose_only_skill(self, competency_id: str) -> None:
+        """Check this one skill and no other (the summary's "Practise this next")."""
+        self.focus_weakest.setChecked(False)
+        for row in range(self.skills.count()):
+            item = self.skills.item(row)
+            wanted = item.data(Qt.ItemDataRole.UserRole) == competency_id
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+        self._update()
+
     def options(self) -> SessionOptions:
         level = self.level.currentData()
         return SessionOptions(

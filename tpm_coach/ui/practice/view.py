@@ -60,6 +60,7 @@ class PracticeView(QWidget):
     session_finished = Signal(int)  # session id
     settings_requested = Signal(str)  # "audio" | "llm"
     history_requested = Signal()
+    attempt_requested = Signal(int)  # the summary's link to one answer's feedback
 
     def __init__(self, deps: ViewDeps, *, speech_engine: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +104,8 @@ class PracticeView(QWidget):
         f.compare_clicked.connect(self._compare)
         self.summary.new_session_clicked.connect(self.new_session)
         self.summary.history_clicked.connect(self.history_requested)
+        self.summary.answers.attempt_clicked.connect(self.attempt_requested)
+        self.summary.answers.practise_clicked.connect(self.practise_skill)
 
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
@@ -133,6 +136,11 @@ class PracticeView(QWidget):
         self.snapshot = None
         self.setup.reload()
         self.pages.setCurrentIndex(0)
+
+    def practise_skill(self, competency_id: str) -> None:
+        """A new session's setup with only this skill chosen ("Practise this next")."""
+        self.new_session()
+        self.setup.choose_only_skill(competency_id)
 
     @property
     def busy(self) -> bool:
