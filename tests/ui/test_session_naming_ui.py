@@ -104,3 +104,11 @@ def test_practise_this_next_opens_setup_with_only_that_skill(qtbot: QtBot, main_
     assert practice.pages.currentIndex() == 0
     options = practice.setup.options()
     assert options.competencies == (competency.id,) and not options.focus_weakest
+
+
+def test_a_summary_link_opens_that_answers_feedback(qtbot: QtBot, main_window: MainWindow) -> None:
+    session_id = add_session(main_window.context, SessionSpec([Answer("tech-001", 4), Answer("comm-001", 2)]))
+    second = main_window.context.attempts.list_for_session(session_id)[1]
+    main_window.practice.summary.answers.attempt_clicked.emit(second.id)
+    assert main_window.stack.currentWidget() is main_window.review
+    assert main_window.review.record is not None and main_window.review.record.id == second.id
