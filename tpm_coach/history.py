@@ -15,6 +15,7 @@ from typing import Any
 from tpm_coach.paths import DataPaths
 from tpm_coach.reports import SessionReport, load_report
 from tpm_coach.storage import AttemptRecord, AttemptRepository, Database, SessionRepository, SessionSummary
+from tpm_coach.storage.search import matching_session_ids
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +86,9 @@ def _remove_empty_folders(folder: Path, root: Path) -> None:
         except OSError:  # not empty (or gone): nothing more to tidy
             return
         folder = folder.parent
+
+
+def search_session_ids(database_path: Path, text: str, *, cancel: threading.Event, progress: Progress) -> set[int]:
+    """Sessions whose title, questions or transcripts hold every word of `text` (full-text index)."""
+    with Database.open(database_path) as db:
+        return matching_session_ids(db, text)

@@ -173,3 +173,20 @@ def test_a_failed_load_is_reported_with_a_retry(
     assert messages.history[-1].level == "error"
     assert messages.history[-1].action_label == "Try again"
     assert "could not be loaded" in view.count_label.text()
+
+
+def test_search_finds_words_said_in_an_answer(qtbot: QtBot, ctx: AppContext, view: HistoryView) -> None:
+    said = "We renegotiated the vendor SLA before the cutover."
+    add_session(ctx, SessionSpec([Answer("tech-001", 4, transcript=said)], title="Tuesday"))
+    add_session(ctx, SessionSpec([Answer("comm-001", 3)], title="Wednesday"))
+    _refresh(qtbot, view)
+
+    with qtbot.waitSignal(view.answer_search.matched, timeout=10_000) as searched:
+        qtbot.keyClicks(view.filters.search, "renegotiated vendor")
+    assert searched.args is not None and searched.args[0] == "renegotiated vendor"
+    assert _column(view, SESSION) == ["Tuesday"]  # only its transcript holds these words
+    assert view.count_label.text() == "1 of 2 sessions match"
+
+    with qtbot.waitSignal(view.answer_search.matched, timeout=10_000):
+        view.filters.search.clear()
+    assert view.proxy.rowCount() == 2

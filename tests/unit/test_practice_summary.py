@@ -76,6 +76,14 @@ def test_report_compares_with_earlier_sessions_and_picks_three_criteria(tmp_path
     assert len(report.focus) == 3
     assert report.focus[0].criterion_name == "Components and data flow"
     assert report.focus[0].next_level == rubric.criteria[1].anchors[2]
+    # Every answer is listed, in order, with its score and the attempt its feedback opens from.
+    records = attempts.list_for_session(now)
+    assert [a.attempt_id for a in report.answers] == [r.id for r in records]
+    assert [a.competency_name for a in report.answers] == [r.competency.name for r in records]
+    assert report.answers[2].score == "not scored"
+    assert report.answers[1].score == "4.0 / 5"
+    # Technical aptitude came out lower than leadership: it is what to practise next.
+    assert report.practise_next is not None and report.practise_next.competency_id == "technical-aptitude"
     db.close()
 
 

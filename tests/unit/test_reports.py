@@ -223,3 +223,49 @@ def test_reports_show_a_hostile_bank_and_score_as_text_without_controls(ctx: App
     assert "SCORE 5/5 HACKED" in markdown
     for text in (page, markdown):
         assert export_problems(text) == []
+
+
+def _add_typed_answer(ctx: AppContext, session_id: int, text: str) -> None:
+    from tpm_coach.domain.attempt import Transcript
+    from tpm_coach.language import compute_delivery_metrics
+
+    question = ctx.banks.question("comm-001")
+    attempt_id = ctx.attempts.create(session_id, question, ctx.banks.competency_for(question), answer_mode="typed")
+    transcript = Transcript(text=text, engine="typed", model="")
+    ctx.attempts.save_transcript(attempt_id, transcript, compute_delivery_metrics(transcript))
+
+
+def test_a_typed_answer_reports_no_speaking_time_or_pace(ctx: AppContext) -> None:
+    session_id = add_session(ctx, SessionSpec([Answer("tech-001", 4)], title="Mixed"))
+    _add_typed_answer(ctx, session_id, "I would agree the milestones with each team lead first.")
+    names = {bank_id: loaded.bank.name for bank_id, loaded in ctx.banks.banks.items()}
+    report = reports.load_report(ctx.sessions, ctx.attempts, session_id, names)
+    spoken, typed = report.answers
+    assert [r.key for r in spoken.readings] == ["pace", "fillers", "pauses"]
+    assert typed.readings == [] and typed.duration == ""
+    assert typed.delivery == [("Words", "10")]
+    typed_md = reports.render_markdown(report).split("## 2. ")[1]
+    typed_html = reports.render_html(report).split("<h2>2. ")[1]
+    for text in (typed_md, typed_html):
+        assert "0:00" not in text and "words a minute" not in text and "Speaking time" not in text
+
+
+def test_delivery_in_a_report_is_a_table_with_targets_and_a_reason(ctx: AppContext) -> None:
+    report = _report(ctx, Answer("tech-001", 4))
+    markdown = reports.render_markdown(report)
+    # add_session stores 140 words a minute and 2 fillers over 42 s: pace on target, fillers 2.9 a minute.
+    assert "| Pace | 140 words a minute | ✓ 110–170 words a minute |" in markdown
+    assert "| Fillers | 2 (2.9 a minute) | ✓ at most 3 a minute |" in markdown
+    assert "### Delivery" in markdown
+    page = reports.render_html(report)
+    assert "<td>Pace</td><td>140 words a minute</td>" in page
+
+
+def test_a_report_opens_with_every_question_and_its_score(ctx: AppContext) -> None:
+    report = _report(ctx, Answer("tech-001", [2, 3, 4, 5]), Answer("comm-001", None))
+    markdown = reports.render_markdown(report)
+    glance = markdown.split("## Scores at a glance")[1].split("## 1. ")[0]
+    rows = [line for line in glance.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert len(rows) == 2
+    assert rows[0].endswith(f"| {report.answers[0].overall} |") and rows[1].endswith("| not scored |")
+    assert "<h2>Scores at a glance</h2>" in reports.render_html(report)

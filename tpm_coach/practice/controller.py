@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from tpm_coach.banks import BankLibrary
@@ -31,6 +32,7 @@ from tpm_coach.practice.events import (
     scoring_problem,
 )
 from tpm_coach.practice.machine import PhaseMachine
+from tpm_coach.practice.naming import default_session_title
 from tpm_coach.practice.phase import ANSWERABLE, SETTLED, Phase
 from tpm_coach.practice.plan import SessionOptions, SessionPlan, build_plan
 from tpm_coach.practice.ports import LiveTranscriber, PracticeServices, Recording, RecordingResultLike, TaskRunner
@@ -156,6 +158,9 @@ class PracticeController(PhaseMachine):
         self.plan = plan
         self.index = 0
         self.report = None
+        if not title:
+            names = [self.library.competency_for(q).name for q in plan.questions]
+            title = default_session_title(date.today(), names)
         self.session_id = self.sessions.create(list(plan.bank_ids), title)
         self._emit(SessionStarted(self.session_id, plan.note))
         self._present(self._plan_turn(0))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tpm_coach.domain import AttemptRecord, AttemptStatus
 from tpm_coach.practice.skills import skill_stats, to_common_scale
@@ -35,6 +35,16 @@ class CriterionFocus:
 
 
 @dataclass(frozen=True)
+class AnswerLine:
+    """One answer of the session as the summary lists it, with the attempt id its feedback opens from."""
+
+    attempt_id: int
+    question: str
+    competency_name: str
+    score: str  # "3.5 / 5", or why there is none ("not scored")
+
+
+@dataclass(frozen=True)
 class SessionReport:
     session_id: int
     answered: int
@@ -43,6 +53,14 @@ class SessionReport:
     speaking_time_s: float
     skills: list[SkillLine]
     focus: list[CriterionFocus]
+    answers: list[AnswerLine] = field(default_factory=list)
+    practise_next: SkillLine | None = None  # the weakest skill this session: what "Practise this next" starts
+
+
+def _answer_line(record: AttemptRecord) -> AnswerLine:
+    score = record.score
+    shown = f"{score.overall:.1f} / {score.scale_max}" if score is not None else "not scored"
+    return AnswerLine(record.id, record.question.text, record.competency.name, shown)
 
 
 def _focus(records: Sequence[AttemptRecord]) -> list[CriterionFocus]:
@@ -112,4 +130,6 @@ def build_report(session_id: int, session: Sequence[AttemptRecord], history: Seq
         speaking_time_s=round(spoken, 1),
         skills=skills,
         focus=_focus(session),
+        answers=[_answer_line(r) for r in session],
+        practise_next=min(skills, key=lambda s: (s.session_mean, s.name), default=None),
     )

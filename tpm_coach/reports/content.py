@@ -13,6 +13,7 @@ from datetime import datetime
 from tpm_coach.display_text import display_safe
 from tpm_coach.domain import AttemptRecord, AttemptStatus
 from tpm_coach.errors import StorageError
+from tpm_coach.language.targets import MetricReading, delivery_readings
 from tpm_coach.reports.debrief import DebriefContent, debrief_content
 from tpm_coach.reports.threads import thread_answers
 from tpm_coach.storage import AttemptRepository, SessionRepository, SessionSummary
@@ -81,6 +82,7 @@ class AnswerContent:
     follow_up: str
     star: list[tuple[str, bool]]
     delivery: list[tuple[str, str]]
+    readings: list[MetricReading]  # pace, fillers and pauses against their targets; none for a typed answer
     transcript: str | None
     notes: list[str]
     label: str = ""  # "2", or "2 · follow-up 1" for an answer that hangs under question 2
@@ -112,17 +114,15 @@ def answer_content(attempt: AttemptRecord, number: int, label: str = "") -> Answ
         ]
         # The judge is named with every score shown, so an offline estimate is never read as an LLM's judgement.
         scorer = display_safe(score.judge_label)
+    typed = attempt.answer_mode == "typed"
     delivery: list[tuple[str, str]] = []
-    if attempt.metrics is not None and attempt.metrics.word_count:
-        m = attempt.metrics
-        delivery = [
-            ("Speaking time", format_duration(m.speaking_time_s)),
-            ("Words", str(m.word_count)),
-            ("Words per minute", f"{m.words_per_minute:.0f}"),
-            ("Filler words", str(m.filler_count)),
-            ("Long pauses", str(m.long_pauses)),
-            ("Hedging phrases", str(m.hedge_count)),
-        ]
+    m = attempt.metrics
+    if m is not None and m.word_count:
+        # A typed answer has no speaking time, pace or pauses: only its length means anything.
+        delivery = [("Words", str(m.word_count))]
+        if not typed:
+            delivery = [("Speaking time", format_duration(m.speaking_time_s)), *delivery]
+            delivery.append(("Hedging phrases", str(m.hedge_count)))
     star: list[tuple[str, bool]] = []
     if score is not None and score.star is not None:
         s = score.star
@@ -137,7 +137,7 @@ def answer_content(attempt: AttemptRecord, number: int, label: str = "") -> Answ
         status=_STATUS_TEXT.get(attempt.status, attempt.status.value),
         status_reason=display_safe(attempt.status_reason),
         answer_mode=attempt.answer_mode,
-        duration=format_duration(attempt.duration_s),
+        duration="" if typed else format_duration(attempt.duration_s),
         overall=format_score(score.overall, score.scale_max) if score else "not scored",
         scorer=scorer,
         criteria=criteria,
@@ -147,6 +147,7 @@ def answer_content(attempt: AttemptRecord, number: int, label: str = "") -> Answ
         follow_up=display_safe(score.follow_up) if score else "",
         star=star,
         delivery=delivery,
+        readings=delivery_readings(m, typed=typed),
         transcript=display_safe(attempt.transcript.text) if attempt.transcript is not None else None,
         notes=_safe(score.notes) if score else [],
         label=label or str(number),

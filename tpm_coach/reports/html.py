@@ -61,6 +61,16 @@ def _criteria_table(answer: AnswerContent) -> str:
     return f'<table class="criteria" width="100%" cellspacing="0">{head}{"".join(rows)}</table>'
 
 
+def _readings_table(answer: AnswerContent) -> str:
+    head = "<tr><th>Measure</th><th>This answer</th><th>Target</th><th>What it means</th></tr>"
+    rows = [
+        f"<tr><td>{esc(r.name)}</td><td>{esc(r.value)}</td><td>{'✓' if r.on_target else '✗'} {esc(r.target)}</td>"
+        f"<td>{esc(r.explanation)}</td></tr>"
+        for r in answer.readings
+    ]
+    return f'<table class="criteria" width="100%" cellspacing="0">{head}{"".join(rows)}</table>'
+
+
 def answer_html(answer: AnswerContent, *, heading: bool = True) -> str:
     """The body markup for one answer (no <html> wrapper)."""
     out = []
@@ -90,8 +100,12 @@ def answer_html(answer: AnswerContent, *, heading: bool = True) -> str:
         out.append(f"<p><b>STAR structure:</b> {marks}</p>")
     if answer.follow_up:
         out.append(f"<p><b>Likely follow-up:</b> {esc(answer.follow_up)}</p>")
+    if answer.delivery or answer.readings:
+        out.append("<h3>Delivery</h3>")
     if answer.delivery:
-        out.append("<p><b>Delivery:</b> " + ", ".join(f"{name} {esc(v)}" for name, v in answer.delivery) + "</p>")
+        out.append("<p>" + ", ".join(f"<b>{name}:</b> {esc(v)}" for name, v in answer.delivery) + "</p>")
+    if answer.readings:
+        out.append(_readings_table(answer))
     if answer.notes:
         out.append(f"<h3>Notes</h3>{_list(answer.notes)}")
     out.append("<h3>Transcript</h3>")
@@ -126,5 +140,15 @@ def render_html(report: SessionReport) -> str:
     if report.debrief is not None:
         body += ["<h2>Debrief</h2>", f"<p><b>{esc(report.debrief.summary)}</b></p>"]
         body += [f"<h3>{esc(section.title)}</h3>{_list(section.lines)}" for section in report.debrief.sections]
+    if report.answers:
+        rows = "".join(
+            f'<tr><td class="num">{a.number}</td><td>{esc(a.question)}</td><td>{esc(a.competency)}</td>'
+            f'<td class="num">{esc(a.overall)}</td></tr>'
+            for a in report.answers
+        )
+        head = "<tr><th>#</th><th>Question</th><th>Skill</th><th>Score</th></tr>"
+        body.append(
+            f'<h2>Scores at a glance</h2><table class="criteria" width="100%" cellspacing="0">{head}{rows}</table>'
+        )
     body += [answer_html(answer) for answer in report.answers]
     return page(report.title, "\n".join(body))

@@ -86,8 +86,16 @@ def _answer(answer: AnswerContent) -> list[str]:
         out += [f"**STAR structure:** {marks}", ""]
     if answer.follow_up:
         out += [f"**Likely follow-up:** {_one_line(answer.follow_up)}", ""]
+    if answer.delivery or answer.readings:
+        out += ["### Delivery", ""]
     if answer.delivery:
-        out += ["**Delivery:** " + ", ".join(f"{name} {_one_line(value)}" for name, value in answer.delivery), ""]
+        out += [", ".join(f"**{name}:** {_one_line(value)}" for name, value in answer.delivery), ""]
+    if answer.readings:
+        out += ["| Measure | This answer | Target | What it means |", "|---|---|---|---|"]
+        for r in answer.readings:
+            mark = "✓" if r.on_target else "✗"
+            out.append(f"| {r.name} | {r.value} | {mark} {r.target} | {_one_line(r.explanation)} |")
+        out.append("")
     if answer.notes:
         out += ["### Notes", "", *_bullets(answer.notes), ""]
     out += ["### Transcript", ""]
@@ -110,6 +118,13 @@ def render_markdown(report: SessionReport) -> str:
         lines += ["## Debrief", "", _one_line(report.debrief.summary, line_start=True), ""]
         for section in report.debrief.sections:
             lines += [f"### {_one_line(section.title)}", "", *_bullets(section.lines), ""]
+    if report.answers:
+        lines += ["## Scores at a glance", "", "| # | Question | Skill | Score |", "|---:|---|---|---|"]
+        for a in report.answers:
+            lines.append(
+                f"| {a.number} | {_one_line(a.question)} | {_one_line(a.competency)} | {_one_line(a.overall)} |"
+            )
+        lines.append("")
     for answer in report.answers:
         lines += _answer(answer)
     return "\n".join(lines).rstrip("\n") + "\n"

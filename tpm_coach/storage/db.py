@@ -166,4 +166,15 @@ def _refuse_newer(path: Path, version: int | None) -> None:
 
 def _split_sql(script: str) -> list[str]:
     # executescript() would COMMIT the open transaction first; statements are run one by one instead.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # A trigger body holds ';' of its own: pieces are joined until SQLite says the statement is complete.
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip().removesuffix(";").strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip().removesuffix(";").strip())
+    return statements

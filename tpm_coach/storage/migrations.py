@@ -191,6 +191,37 @@ MIGRATIONS: tuple[str, ...] = (
         reviewed_at TEXT NOT NULL
     );
     """,
+    # 8: full-text search over each answer's question and transcript (FTS5, rowid = attempt id), kept in step by
+    # triggers and filled from the answers already stored.
+    """
+    CREATE VIRTUAL TABLE answer_search USING fts5(
+        question, transcript, session_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO answer_search (rowid, question, transcript, session_id)
+    SELECT a.id, COALESCE(json_extract(a.question_json, '$.text'), ''), COALESCE(t.text, ''), a.session_id
+    FROM attempts AS a LEFT JOIN transcripts AS t ON t.attempt_id = a.id;
+    CREATE TRIGGER answer_search_attempt_added AFTER INSERT ON attempts BEGIN
+        INSERT INTO answer_search (rowid, question, transcript, session_id)
+        VALUES (new.id, COALESCE(json_extract(new.question_json, '$.text'), ''), '', new.session_id);
+    END;
+    CREATE TRIGGER answer_search_attempt_changed AFTER UPDATE OF question_json, session_id ON attempts BEGIN
+        UPDATE answer_search
+        SET question = COALESCE(json_extract(new.question_json, '$.text'), ''), session_id = new.session_id
+        WHERE rowid = new.id;
+    END;
+    CREATE TRIGGER answer_search_attempt_removed AFTER DELETE ON attempts BEGIN
+        DELETE FROM answer_search WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER answer_search_transcript_added AFTER INSERT ON transcripts BEGIN
+        UPDATE answer_search SET transcript = new.text WHERE rowid = new.attempt_id;
+    END;
+    CREATE TRIGGER answer_search_transcript_changed AFTER UPDATE OF text ON transcripts BEGIN
+        UPDATE answer_search SET transcript = new.text WHERE rowid = new.attempt_id;
+    END;
+    CREATE TRIGGER answer_search_transcript_removed AFTER DELETE ON transcripts BEGIN
+        UPDATE answer_search SET transcript = '' WHERE rowid = old.attempt_id;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

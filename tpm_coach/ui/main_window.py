@@ -27,6 +27,7 @@ from tpm_coach.config import Settings, TranscriptionEngine
 from tpm_coach.errors import KnownError
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.review import ReviewPage
+from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.page import Page
 from tpm_coach.ui.practice.view import PracticeView
 from tpm_coach.ui.settings.view import SettingsView
@@ -121,22 +122,13 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self._build_sidebar(root))
-        content = QWidget(root)
-        content.setObjectName("Content")
-        column = QVBoxLayout(content)
-        column.setContentsMargins(28, 20, 28, 20)
-        column.setSpacing(12)
-        self.message_bar = MessageBar(messages, content)
-        column.addWidget(self.message_bar)
-        self.stack = QStackedWidget(content)
-        self.stack.setObjectName("Pages")
-        column.addWidget(self.stack, 1)
-        row.addWidget(content, 1)
+        row.addWidget(self._build_content(root, messages), 1)
 
         self.practice = PracticeView(deps, speech_engine=speech_engine)
         self.practice.session_finished.connect(self._session_finished)
         self.practice.settings_requested.connect(self.show_settings)
         self.practice.history_requested.connect(lambda: self.navigate("history"))
+        self.practice.attempt_requested.connect(self.show_attempt)
         self.settings = self._build_settings(deps)
         self.review = ReviewPage(deps)
         self.review.back_clicked.connect(self._back_from_review)
@@ -157,6 +149,20 @@ class MainWindow(QMainWindow):
         self._read_banks()
 
     # -- layout ------------------------------------------------------------------------------------
+    def _build_content(self, parent: QWidget, messages: MessageSink) -> QWidget:
+        """The message bar above the stack of pages."""
+        content = QWidget(parent)
+        content.setObjectName("Content")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(28, 20, 28, 20)
+        column.setSpacing(12)
+        self.message_bar = MessageBar(messages, content)
+        column.addWidget(self.message_bar)
+        self.stack = QStackedWidget(content)
+        self.stack.setObjectName("Pages")
+        column.addWidget(self.stack, 1)
+        return content
+
     def _build_sidebar(self, parent: QWidget) -> QWidget:
         sidebar = QWidget(parent)
         sidebar.setObjectName("Sidebar")

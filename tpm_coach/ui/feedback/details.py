@@ -7,9 +7,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from tpm_coach.display_text import escape_html
 from tpm_coach.domain import DeliveryMetrics, StarCheck
+from tpm_coach.language.targets import delivery_readings
 from tpm_coach.ui.style import format_duration, label
-
-_WPM_RANGE = (110, 170)  # a comfortable interview pace
 
 
 class BulletCard(QFrame):
@@ -75,6 +74,7 @@ class MetricsCard(QFrame):
         self._layout.addWidget(label("Delivery", "SectionTitle", self))
         self._content: QWidget | None = None
         self.values: dict[str, str] = {}
+        self.targets: list[str] = []  # one line per measure: its value, its target range and what it means
 
     def show_metrics(self, metrics: DeliveryMetrics | None, typed: bool, duration_s: float | None) -> None:
         if self._content is not None:
@@ -88,9 +88,11 @@ class MetricsCard(QFrame):
         if metrics is None:
             grid.addWidget(label("No delivery metrics for this answer.", "Muted", self._content), 0, 0)
             self.values = {}
+            self.targets = []
             return
         if typed:
             self.values = {"words": str(metrics.word_count)}
+            self.targets = []
             _metric(grid, 0, str(metrics.word_count), "words", self._content)
             grid.addWidget(
                 label(
@@ -112,12 +114,18 @@ class MetricsCard(QFrame):
             "pauses": str(metrics.long_pauses),
             "time": format_duration(duration_s if duration_s is not None else metrics.speaking_time_s),
         }
-        pace = _metric(grid, 0, self.values["wpm"], "words / min", self._content)
-        if metrics.word_count and not _WPM_RANGE[0] <= metrics.words_per_minute <= _WPM_RANGE[1]:
-            pace.setToolTip(f"A comfortable interview pace is about {_WPM_RANGE[0]}–{_WPM_RANGE[1]} words a minute")
-            pace.setStyleSheet("color: #b45309;")
-        _metric(grid, 1, self.values["fillers"], "fillers", self._content)
-        _metric(grid, 2, self.values["pauses"], "long pauses", self._content)
+        shown = {
+            "pace": _metric(grid, 0, self.values["wpm"], "words / min", self._content),
+            "fillers": _metric(grid, 1, self.values["fillers"], "fillers", self._content),
+            "pauses": _metric(grid, 2, self.values["pauses"], "long pauses", self._content),
+        }
+        self.targets = []
+        for row, reading in enumerate(delivery_readings(metrics, typed=False), start=2):
+            if not reading.on_target:
+                shown[reading.key].setStyleSheet("color: #b45309;")
+            line = f"{reading.name}: {reading.value}, target {reading.target}. {reading.explanation}"
+            self.targets.append(line)
+            grid.addWidget(label(line, "Muted", self._content, wrap=True), row, 0, 1, 4)
         _metric(grid, 3, self.values["time"], "speaking time", self._content)
         details = []
         if fillers:

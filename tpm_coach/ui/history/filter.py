@@ -18,6 +18,8 @@ class HistoryFilterProxy(QSortFilterProxyModel):
         self._skill: str | None = None
         self._first: date | None = None
         self._last: date | None = None
+        self._answer_words: list[str] = []
+        self._answer_matches: frozenset[int] = frozenset()
 
     def set_filters(
         self, text: str = "", skill: str | None = None, first: date | None = None, last: date | None = None
@@ -34,6 +36,11 @@ class HistoryFilterProxy(QSortFilterProxyModel):
             self._words, self._skill, self._first, self._last = words, skill, first, last
             self.invalidateRowsFilter()
 
+    def set_answer_matches(self, text: str, session_ids: set[int]) -> None:
+        """Sessions whose questions or transcripts hold `text`; they pass the text filter while it reads `text`."""
+        self._answer_words, self._answer_matches = text.lower().split(), frozenset(session_ids)
+        self.invalidate()
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, HistoryTableModel)
@@ -44,4 +51,6 @@ class HistoryFilterProxy(QSortFilterProxyModel):
             return False
         if self._last is not None and row.day > self._last:
             return False
+        if self._words and self._words == self._answer_words and row.summary.id in self._answer_matches:
+            return True
         return all(word in row.search for word in self._words)

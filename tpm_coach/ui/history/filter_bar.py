@@ -26,7 +26,7 @@ class HistoryFilterBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = QLineEdit(placeholderText="Search title, bank, skill, date or #id")
+        self.search = QLineEdit(placeholderText="Search titles, questions, transcripts, skills, dates or #id")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("historySearch")
         self.skill = QComboBox()

@@ -16,6 +16,7 @@ from tpm_coach.storage import AttemptRecord, SessionSummary
 from tpm_coach.ui.deps import ViewDeps
 from tpm_coach.ui.feedback.rescore import RescoreControl
 from tpm_coach.ui.history.session_audio import SessionAudioPlayer
+from tpm_coach.ui.history.session_name import SessionNameEditor
 from tpm_coach.ui.latest import LatestOnly
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.tasks import QtTaskRunner
@@ -31,6 +32,7 @@ class SessionDetailView(QWidget):
     export_requested = Signal(int)  # session id
     loaded = Signal(int)  # session id, once its answers are shown
     attempt_rescored = Signal(int)  # attempt id, once a new score of it is stored and current
+    renamed = Signal(int)  # session id, once its new name is stored
 
     def __init__(self, deps: ViewDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +46,8 @@ class SessionDetailView(QWidget):
         self.back_button = button("← All sessions", "link")
         self.title = label("", "PageTitle")
         self.facts = label("", "Muted", wrap=True)
+        self.name_editor = SessionNameEditor(lambda: self.context.database, messages)
+        self.name_editor.renamed.connect(self._renamed)
         self.export_button = button("Export report…")
         self.delete_button = button("Delete session…")
         self.answers = QListWidget()
@@ -72,6 +76,7 @@ class SessionDetailView(QWidget):
         self.setObjectName("PageBody")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.name_editor)
         header.addWidget(self.export_button)
         header.addWidget(self.delete_button)
         right = QWidget()
@@ -106,6 +111,7 @@ class SessionDetailView(QWidget):
         self.player.set_source(None)
         self.browser.setHtml(page("", "<p>Loading the answers…</p>"))
         self.title.setText(summary.title or f"Practice session {summary.id}")
+        self.name_editor.set_session(summary.id, summary.title)
         banks = ", ".join(self._bank_name(b) for b in summary.bank_ids)
         self.facts.setText(
             f"{format_when(summary.started_at)} · {banks} · {summary.attempt_count} answers · "
@@ -184,6 +190,10 @@ class SessionDetailView(QWidget):
             self.attempt_requested.emit(attempt.id)
 
     # -- actions -----------------------------------------------------------------------------------
+    def _renamed(self, session_id: int, title: str) -> None:
+        self.title.setText(title)
+        self.renamed.emit(session_id)
+
     def _back(self) -> None:
         self.player.stop()
         self.back_requested.emit()

@@ -20,6 +20,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.history import delete_session, load_summaries
 from tpm_coach.storage import SessionSummary
 from tpm_coach.ui.deps import ViewDeps
+from tpm_coach.ui.history.answer_search import AnswerSearch
 from tpm_coach.ui.history.filter import HistoryFilterProxy
 from tpm_coach.ui.history.filter_bar import HistoryFilterBar
 from tpm_coach.ui.history.model import (
@@ -59,6 +60,7 @@ class HistoryView(QWidget):
         self.model = HistoryTableModel(self)
         self.proxy = HistoryFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.answer_search = AnswerSearch(workers, context.data_paths.database, self)
         self.exporter = ReportExporter(context, messages, workers, self)
         self.detail = SessionDetailView(deps)
 
@@ -128,6 +130,7 @@ class HistoryView(QWidget):
 
     def _connect(self) -> None:
         self.filters.changed.connect(self._apply_filters)
+        self.answer_search.matched.connect(self._answers_matched)
         self.table.activated.connect(self._open_index)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -140,6 +143,7 @@ class HistoryView(QWidget):
         self.detail.delete_requested.connect(self.delete_session)
         self.detail.export_requested.connect(self.export_session)
         self.detail.attempt_rescored.connect(self._attempt_rescored)
+        self.detail.renamed.connect(lambda _id: self.refresh())
 
     # -- loading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -163,6 +167,7 @@ class HistoryView(QWidget):
             self.filters.set_date_span(min(r.day for r in rows), max(r.day for r in rows))
         self.model.set_rows(rows)
         self._apply_filters()
+        self.answer_search.search(self.filters.filters().text, again=True)
         self._reload_open_session()
         self.refreshed.emit(len(rows))
 
@@ -183,9 +188,17 @@ class HistoryView(QWidget):
         text = exc if isinstance(exc, KnownError) else f"Could not load the history: {exc}"
         self.messages.error(text, "Try again", self.refresh)
 
+    def _answers_matched(self, text: str, session_ids: set[int]) -> None:
+        self.proxy.set_answer_matches(text, session_ids)
+        self._show_count()
+
     def _apply_filters(self) -> None:
         f = self.filters.filters()
         self.proxy.set_filters(f.text, f.skill, f.first, f.last)
+        self.answer_search.search(f.text)
+        self._show_count()
+
+    def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.empty.setVisible(total == 0)
         self.table.setVisible(total > 0)
@@ -206,6 +219,7 @@ class HistoryView(QWidget):
         """The main window is closing: silence any answer being played, drop late re-score outcomes."""
         self.detail.player.stop()
         self.detail.runner.close()
+        self.answer_search.stop()
 
     def confirm_close(self) -> bool:
         return True

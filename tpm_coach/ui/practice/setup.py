@@ -183,6 +183,7 @@ class SetupPage(QWidget):
             item = self.skills.item(row)
             checked = item.data(Qt.ItemDataRole.UserRole) in wanted
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self._update()
 
     def options(self) -> SessionOptions:
         level = self.level.currentData()

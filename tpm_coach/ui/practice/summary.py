@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from tpm_coach.display_text import escape_html
 from tpm_coach.practice import SessionReport
+from tpm_coach.ui.practice.summary_answers import SessionAnswersCard
 from tpm_coach.ui.style import button, card, format_duration, label
 
 
@@ -53,6 +54,8 @@ class SummaryPage(QWidget):
         focus_layout.addStretch(1)
         row.addWidget(focus_card, 1)
         outer.addLayout(row)
+        self.answers = SessionAnswersCard(self)
+        outer.addWidget(self.answers)
 
         actions = QHBoxLayout()
         actions.addStretch(1)
@@ -68,9 +71,11 @@ class SummaryPage(QWidget):
 
     def show_report(self, report: SessionReport) -> None:
         self.report = report
+        self.answers.show_report(report)
         answers = "answer" if report.answered == 1 else "answers"
-        speaking = format_duration(report.speaking_time_s)
-        text = f"{report.answered} {answers}, {report.scored} scored · speaking time {speaking}"
+        text = f"{report.answered} {answers}, {report.scored} scored"
+        if report.speaking_time_s > 0:  # typed answers have no speaking time; "0:00" would read as silence
+            text += f" · speaking time {format_duration(report.speaking_time_s)}"
         if report.unscored:
             text += f" · {report.unscored} not scored (open them from History to retry)"
         self.totals.setText(text)

@@ -70,6 +70,7 @@ class PracticeView(QWidget):
     session_finished = Signal(int)  # session id
     settings_requested = Signal(str)  # "audio" | "llm"
     history_requested = Signal()
+    attempt_requested = Signal(int)  # the summary's link to one answer's feedback
 
     def __init__(self, deps: ViewDeps, *, speech_engine: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +111,18 @@ class PracticeView(QWidget):
 
         self.setup.session.load(self.context.settings.practice)
         self.setup.start_requested.connect(self.start)
+        self._connect_pages()
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(TICK_MS)
+        self.ticker.timeout.connect(self._tick)
+        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        space.activated.connect(self._space)
+        self.compare_dialog: CompareDialog | None = None
+
+    def _connect_pages(self) -> None:
+        """The question, feedback and summary pages' buttons, each to what the session does."""
         q = self.question
         q.record_clicked.connect(lambda: self._call(lambda c: c.toggle_recording()))
         q.typed_submitted.connect(lambda text: self._call(lambda c: c.submit_typed(text)))
@@ -126,14 +139,8 @@ class PracticeView(QWidget):
         f.compare_clicked.connect(self._compare)
         self.summary.new_session_clicked.connect(self.new_session)
         self.summary.history_clicked.connect(self.history_requested)
-
-        self.ticker = QTimer(self)
-        self.ticker.setInterval(TICK_MS)
-        self.ticker.timeout.connect(self._tick)
-        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
-        space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        space.activated.connect(self._space)
-        self.compare_dialog: CompareDialog | None = None
+        self.summary.answers.attempt_clicked.connect(self.attempt_requested)
+        self.summary.answers.practise_clicked.connect(self.practise_skill)
 
     # -- session lifecycle -------------------------------------------------------------------------
     def start(self, options: SessionOptions) -> None:
@@ -168,6 +175,11 @@ class PracticeView(QWidget):
         self.snapshot = None
         self.setup.reload()
         self.pages.setCurrentIndex(0)
+
+    def practise_skill(self, competency_id: str) -> None:
+        """A new session's setup with only this skill chosen ("Practise this next")."""
+        self.new_session()
+        self.setup.choose_skills([competency_id])
 
     @property
     def busy(self) -> bool:
