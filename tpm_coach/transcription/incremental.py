@@ -360,17 +360,8 @@ def _cut_in(pause: Region, policy: ChunkPolicy) -> int:
 
 
 def _latest_cut(speech: list[Region], length: int, policy: ChunkPolicy) -> int | None:
-    """The cut in the last pause; but once the stretch is past `commit_s`, the cut in the first pause past it.
-
-    A worker that fell behind (a busy machine) would otherwise freeze one long stretch up to the last
-    pause, and where a stretch ends would depend on the machine's load rather than on the speech.
-    """
     pauses = _pauses(speech, length, policy)
-    if not pauses:
-        return None
-    commit = round(policy.commit_s * SAMPLE_RATE)
-    cuts = [_cut_in(pause, policy) for pause in pauses]
-    return next((cut for cut in cuts if cut >= commit), cuts[-1])
+    return _cut_in(pauses[-1], policy) if pauses else None
 
 
 def _forced_cut(audio: FloatArray, speech: list[Region], policy: ChunkPolicy) -> int:
