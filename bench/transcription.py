@@ -1,56 +1,70 @@
-"""Time from Stop to the full transcript: incremental transcription vs transcribing the whole file after Stop.
+"""Incremental transcription against transcribing the whole file after Stop: accuracy, Stop latency, live lag.
 
-For a 60 s and a 180 s spoken answer (espeak-ng reading TPM answers, with person-like pauses), audio
-is fed in 100 ms blocks at the pace of a real recording (or `--fast N` times faster); Stop comes
-the moment speech ends. Both approaches run in the same process with the same loaded model.
-Prints latency (and its ratio to the 1.0 s budget), word error rate, real-time factor and peak RSS.
+Answers: espeak-ng reading TPM answers of about 60 and 180 s (one per seed, person-like pauses) and real
+speech (the LibriVox clips strung together, each seed its own order and pauses). Audio is fed in 100 ms
+blocks at the pace of a real recording (or `--fast N` times faster); Stop comes the moment speech ends.
+Both modes run in the same process with the same loaded model. Per answer it prints the word error
+rate of each mode and their ratio, Stop -> transcript, and the live-text lag (from a word's end in the
+audio to the first update that holds it); per group the mean and worst ratio, RTF and peak RSS.
 
-    .venv/bin/python bench/transcription.py [--fast 1] [--threads 2] [--lengths 60 180] [--seeds 1]
+    .venv/bin/python bench/transcription.py [--fast 1] [--seeds 5] [--lengths 60 180] [--librivox 5]
+        [--model tiny.en|FOLDER]   (scripts/install-speech-models puts Whisper base in a folder)
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.speech import espeak_answer, have_espeak
+from tests.support.speech import espeak_answer, have_espeak, have_librivox, librivox_story
 from tpm_coach.config import TranscriptionSettings
-from tpm_coach.language.wer import word_errors
+from tpm_coach.domain.attempt import Transcript
+from tpm_coach.language.wer import WordErrors, word_errors
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine
-from tpm_coach.transcription.incremental import IncrementalTranscriber
+from tpm_coach.transcription.incremental import ChunkPolicy, IncrementalTranscriber
 from tpm_coach.transcription.pauses import SileroSpeechDetector
 
 BUDGET_S = 1.0
+LAG_BUDGET_S = 2.0
 BLOCK_S = 0.1
+RATIO_MEAN_GOAL = 1.10
+RATIO_WORST_GOAL = 1.25
 
 
 @dataclass
 class Run:
-    target_s: int
-    answer_s: float
+    group: str
     seed: int
+    answer_s: float
+    inc: WordErrors
+    whole: WordErrors
     inc_latency: float
     whole_latency: float
-    inc_wer: float
-    whole_wer: float
     inc_busy_s: float
-    whole_busy_s: float
-    tail_audio_s: float
-    finish_wait_s: float
-    inc_rss_mb: float
-    whole_rss_mb: float
+    lags: list[float] = field(default_factory=list)
+    inc_rss_mb: float = 0.0
+    whole_rss_mb: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        """Incremental WER over whole-file WER; 1.0 when both are exact, infinite when only the whole file is."""
+        if self.whole.errors == 0:
+            return 1.0 if self.inc.errors == 0 else math.inf
+        return self.inc.rate / self.whole.rate
 
 
 class PeakRss:
@@ -78,6 +92,26 @@ class PeakRss:
         self._thread.join()
 
 
+class LiveText:
+    """Records when each update arrived and how far into the audio its words reach."""
+
+    def __init__(self) -> None:
+        self.updates: list[tuple[float, float]] = []  # (wall time, end of the last word in audio seconds)
+
+    def __call__(self, transcript: Transcript) -> None:
+        reach = max((w.end for w in transcript.words), default=0.0)
+        self.updates.append((time.perf_counter(), reach))
+
+    def lags(self, final: Transcript, started: float, speed: float, finished: float) -> list[float]:
+        """Per final word: wall seconds from its end being spoken to the first update reaching it (or Stop's)."""
+        out = []
+        for word in final.words:
+            spoken = started + word.end / speed
+            shown = next((t for t, reach in self.updates if reach >= word.end - 0.05), finished)
+            out.append(max(0.0, shown - spoken))
+        return out
+
+
 def end_at_last_word(audio: FloatArray) -> FloatArray:
     """Cut trailing silence: Stop is pressed the moment the candidate stops speaking."""
     regions = SileroSpeechDetector(min_silence_s=0.3).speech_regions(audio)
@@ -86,29 +120,45 @@ def end_at_last_word(audio: FloatArray) -> FloatArray:
 
 
 def run_incremental(
-    engine: TranscriptionEngine, audio: FloatArray, speed: float
-) -> tuple[str, float, float, float, float]:
-    transcriber = IncrementalTranscriber(engine)
+    engine: TranscriptionEngine, audio: FloatArray, speed: float, policy: ChunkPolicy
+) -> tuple[Transcript, float, float, list[float]]:
+    live = LiveText()
+    transcriber = IncrementalTranscriber(engine, on_update=live, policy=policy)
     block = round(BLOCK_S * SAMPLE_RATE)
     started = time.perf_counter()
     for index, offset in enumerate(range(0, len(audio), block)):
-        # Blocks arrive when a real recording would deliver them (the recorder's writer thread does this).
-        due = started + (index + 1) * BLOCK_S / speed
-        delay = due - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
+        if speed > 0:
+            # Blocks arrive when a real recording would deliver them (the recorder's writer thread does this).
+            delay = started + (index + 1) * BLOCK_S / speed - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
         transcriber.feed(audio[offset : offset + block])
+        if speed == 0:
+            transcriber.wait_idle()  # lockstep: the same chunks whatever else the machine is doing
     stop = time.perf_counter()
     transcript = transcriber.finish()
-    latency = time.perf_counter() - stop
-    stats = transcriber.stats
-    return transcript.text, latency, stats.transcribe_s, stats.tail_audio_s, stats.finish_wait_s
+    finished = time.perf_counter()
+    lags = live.lags(transcript, started, speed, finished) if speed > 0 else []
+    return transcript, finished - stop, transcriber.stats.transcribe_s, lags
 
 
 def run_whole(engine: TranscriptionEngine, audio: FloatArray) -> tuple[str, float]:
     stop = time.perf_counter()
     transcript = engine.transcribe(audio)
     return transcript.text, time.perf_counter() - stop
+
+
+def answers(args: argparse.Namespace, folder: Path) -> list[tuple[str, int, FloatArray, str]]:
+    found = []
+    for seconds in args.lengths:
+        for seed in range(args.seeds):
+            audio, reference = espeak_answer(folder, seconds, seed=seed)
+            found.append((f"{seconds} s espeak", seed, audio, reference))
+    if args.librivox and have_librivox():
+        for seed in range(args.librivox):
+            audio, reference = librivox_story(seed)
+            found.append(("LibriVox", seed, audio, reference))
+    return found
 
 
 def bench(args: argparse.Namespace) -> list[Run]:
@@ -118,99 +168,106 @@ def bench(args: argparse.Namespace) -> list[Run]:
     with tempfile.TemporaryDirectory(prefix="tpm-bench-") as folder:
         warm, _ = espeak_answer(Path(folder), 5, seed=99)
         engine.transcribe(warm)  # first decode allocates buffers; not part of any measurement
-        for seconds in args.lengths:
-            for seed in range(args.seeds):
-                audio, reference = espeak_answer(Path(folder), seconds, seed=seed)
-                audio = end_at_last_word(audio)
-                with PeakRss() as inc_rss:
-                    inc_text, inc_latency, inc_busy, tail, wait = run_incremental(engine, audio, args.fast)
-                with PeakRss() as whole_rss:
-                    whole_text, whole_latency = run_whole(engine, audio)
-                runs.append(
-                    Run(
-                        target_s=seconds,
-                        answer_s=len(audio) / SAMPLE_RATE,
-                        seed=seed,
-                        inc_latency=inc_latency,
-                        whole_latency=whole_latency,
-                        inc_wer=word_errors(reference, inc_text).rate,
-                        whole_wer=word_errors(reference, whole_text).rate,
-                        inc_busy_s=inc_busy,
-                        whole_busy_s=whole_latency,
-                        tail_audio_s=tail,
-                        finish_wait_s=wait,
-                        inc_rss_mb=inc_rss.peak_mb,
-                        whole_rss_mb=whole_rss.peak_mb,
-                    )
-                )
-                print(f"  done: {seconds} s answer, seed {seed}", file=sys.stderr, flush=True)
+        for group, seed, raw, reference in answers(args, Path(folder)):
+            audio = end_at_last_word(raw)
+            with PeakRss() as inc_rss:
+                transcript, inc_latency, inc_busy, lags = run_incremental(engine, audio, args.fast, args.policy)
+            with PeakRss() as whole_rss:
+                whole_text, whole_latency = run_whole(engine, audio)
+            run = Run(
+                group=group,
+                seed=seed,
+                answer_s=len(audio) / SAMPLE_RATE,
+                inc=word_errors(reference, transcript.text),
+                whole=word_errors(reference, whole_text),
+                inc_latency=inc_latency,
+                whole_latency=whole_latency,
+                inc_busy_s=inc_busy,
+                lags=lags,
+                inc_rss_mb=inc_rss.peak_mb,
+                whole_rss_mb=whole_rss.peak_mb,
+            )
+            runs.append(run)
+            print(
+                f"  {group} seed {seed}: WER {run.inc.rate:.3f} / {run.whole.rate:.3f} = {run.ratio:.2f}",
+                file=sys.stderr,
+                flush=True,
+            )
     return runs
 
 
-def print_table(runs: list[Run], args: argparse.Namespace) -> None:
+def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
     print(
-        f"\ntranscription after Stop — model {args.model} int8, {args.threads} threads, "
-        f"{os.cpu_count()} CPUs, feed speed x{args.fast:g}, {args.seeds} run(s) per length\n"
+        f"\nincremental vs whole file — model {args.model} int8, {args.threads} threads, {os.cpu_count()} CPUs, "
+        f"feed speed x{args.fast:g}\n{args.policy}\n"
     )
     header = (
-        f"{'answer':>8} {'mode':<12} {'latency s':>10} {'/ budget':>9} {'WER':>7} {'RTF':>7} "
-        f"{'tail audio s':>13} {'peak RSS MB':>12}"
+        f"{'answer':<14}{'seed':>5}{'audio s':>9}{'WER inc':>9}{'WER whole':>10}{'ratio':>7}"
+        f"{'Stop s':>8}{'whole s':>8}{'lag p50 s':>10}{'lag p90 s':>10}"
     )
     print(header)
     print("-" * len(header))
-    for seconds in args.lengths:
-        group = [r for r in runs if r.target_s == seconds]
-        if not group:
-            continue
-        duration = statistics.mean(r.answer_s for r in group)
-        inc_lat = max(r.inc_latency for r in group)
-        whole_lat = max(r.whole_latency for r in group)
-        inc_wer = statistics.mean(r.inc_wer for r in group)
-        whole_wer = statistics.mean(r.whole_wer for r in group)
-        inc_rtf = statistics.mean(r.inc_busy_s / r.answer_s for r in group)
-        whole_rtf = statistics.mean(r.whole_busy_s / r.answer_s for r in group)
-        tail = max(r.tail_audio_s for r in group)
-        inc_rss = max(r.inc_rss_mb for r in group)
-        whole_rss = max(r.whole_rss_mb for r in group)
-        label = f"{duration:.0f} s"
+    for run in runs:
+        lags = sorted(run.lags) or [math.nan]
         print(
-            f"{label:>8} {'incremental':<12} {inc_lat:>10.2f} {inc_lat / BUDGET_S:>9.2f} {inc_wer:>7.3f} "
-            f"{inc_rtf:>7.3f} {tail:>13.1f} {inc_rss:>12.0f}"
+            f"{run.group:<14}{run.seed:>5}{run.answer_s:>9.1f}{run.inc.rate:>9.3f}{run.whole.rate:>10.3f}"
+            f"{run.ratio:>7.2f}{run.inc_latency:>8.2f}{run.whole_latency:>8.2f}"
+            f"{statistics.median(lags):>10.2f}{lags[int(0.9 * (len(lags) - 1))]:>10.2f}"
         )
-        print(
-            f"{label:>8} {'whole file':<12} {whole_lat:>10.2f} {whole_lat / BUDGET_S:>9.2f} {whole_wer:>7.3f} "
-            f"{whole_rtf:>7.3f} {'-':>13} {whole_rss:>12.0f}"
-        )
-        wer_ratio = inc_wer / whole_wer if whole_wer else float("nan")
-        print(
-            f"{label:>8} {'ratio i/w':<12} {inc_lat / whole_lat:>10.3f} {'':>9} {wer_ratio:>7.3f} "
-            f"{inc_rtf / whole_rtf:>7.2f} {'':>13} {inc_rss / whole_rss:>12.2f}"
-        )
-    print(
-        "\nlatency: worst run, from Stop to the full transcript; WER, RTF: mean over runs;"
-        " RTF = engine time / audio time (incremental: all chunk runs while speaking);"
-        " peak RSS: whole process (model included) while that mode ran; tail audio: audio transcribed after Stop."
+    print()
+    header = (
+        f"{'answer':<14}{'runs':>5}{'ratio mean':>11}{'worst':>7}{'pooled':>8}{'Stop worst':>11}{'/ budget':>9}"
+        f"{'lag p50':>8}{'/ 2 s':>7}{'RTF':>7}{'RSS inc':>8}{'RSS whole':>10}"
     )
+    print(header)
+    print("-" * len(header))
+    for group in dict.fromkeys(r.group for r in runs):
+        chosen = [r for r in runs if r.group == group]
+        ratios = [r.ratio for r in chosen]
+        inc = sum((r.inc for r in chosen), WordErrors(0, 0, 0, 0))
+        whole = sum((r.whole for r in chosen), WordErrors(0, 0, 0, 0))
+        pooled = inc.rate / whole.rate if whole.rate else math.nan
+        stop = max(r.inc_latency for r in chosen)
+        lag = statistics.median([lag for r in chosen for lag in r.lags] or [math.nan])
+        rtf = sum(r.inc_busy_s for r in chosen) / sum(r.answer_s for r in chosen)
+        print(
+            f"{group:<14}{len(chosen):>5}{statistics.mean(ratios):>11.2f}{max(ratios):>7.2f}{pooled:>8.2f}"
+            f"{stop:>11.2f}{stop / BUDGET_S:>9.2f}{lag:>8.2f}{lag / LAG_BUDGET_S:>7.2f}{rtf:>7.3f}"
+            f"{max(r.inc_rss_mb for r in chosen):>8.0f}{max(r.whole_rss_mb for r in chosen):>10.0f}"
+        )
     print(
-        "budget: 1.0 s after Stop for a 180 s answer; WER goal: incremental within 10% of whole file (ratio <= 1.10)."
+        "\nratio: incremental WER / whole-file WER of the same answer (goals: mean <= "
+        f"{RATIO_MEAN_GOAL}, worst <= {RATIO_WORST_GOAL}); pooled: all errors of the group over all its words;"
+        f"\nStop: Stop -> full transcript (budget {BUDGET_S:.1f} s); lag: from a word's end in the audio to the first"
+        f" live update holding it, wall seconds (goal: median < {LAG_BUDGET_S:.0f} s while recording at x1);"
+        "\nRTF: engine time while speaking / audio time; RSS: peak MB of the whole process while that mode ran."
     )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--fast", type=float, default=1.0, help="feed audio N times faster than real time")
+    parser.add_argument(
+        "--fast",
+        type=float,
+        default=1.0,
+        help="feed audio N times faster than real time; 0: each block once the worker is idle (accuracy only)",
+    )
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--model", default="tiny.en")
-    parser.add_argument("--lengths", type=int, nargs="+", default=[60, 180])
-    parser.add_argument("--seeds", type=int, default=1, help="different answers per length")
+    parser.add_argument("--model", default="tiny.en", help="a model name or a CTranslate2 model folder")
+    parser.add_argument("--lengths", type=int, nargs="*", default=[60, 180])
+    parser.add_argument("--seeds", type=int, default=5, help="espeak answers per length")
+    parser.add_argument("--librivox", type=int, default=5, help="real-speech answers (LibriVox clips strung together)")
+    parser.add_argument("--policy", nargs="*", default=[], metavar="FIELD=VALUE", help="ChunkPolicy overrides")
     args = parser.parse_args()
-    if not have_espeak():
+    overrides: dict[str, Any] = {k: float(v) for k, v in (item.split("=", 1) for item in args.policy)}
+    args.policy = replace(ChunkPolicy(), **overrides)
+    if args.lengths and not have_espeak():
         print("espeak-ng is needed (Debian: apt install espeak-ng)", file=sys.stderr)
         return 2
     np.seterr(all="ignore")
     threading.current_thread().name = "bench"
     runs = bench(args)
-    print_table(runs, args)
+    print_tables(runs, args)
     return 0
 
 

@@ -3,8 +3,9 @@
 Real parts throughout: a private PulseAudio server with a virtual microphone, espeak-ng answers played into
 it, the bundled tiny.en model transcribing while the answer is spoken, the offline scorer, and the real
 main window (offscreen). A QTimer probe ticks every 5 ms on the GUI thread; a stall is a gap between ticks
-beyond that interval. The run: start-up (speech model loads), a two-question session answered aloud, the
-feedback pages, and the summary. Stop -> transcript complete is reported too (budget 1.0 s).
+beyond that interval. The run: start-up (speech model loads), a two-question session answered aloud (each
+question displayed, recorded, transcribed, scored), the feedback pages, the summary, and closing the window
+while the event loop keeps running. Stop -> transcript complete is reported too (budget 1.0 s).
 Run: .venv/bin/python bench/ui_stall.py   (needs pulseaudio, pulseaudio-utils, espeak-ng)
 """
 
@@ -151,6 +152,7 @@ def run(folder: Path) -> int:
     from tpm_coach.ui.workers import WorkerPool
 
     app = QApplication(["ui_stall"])
+    app.setQuitOnLastWindowClosed(False)  # the probe keeps ticking after the window closes
     apply_style(app)
     context = AppContext()
     context.settings.audio.input_device = "pulse"
@@ -169,8 +171,10 @@ def run(folder: Path) -> int:
 
     def tick() -> None:
         session.drive()
-        if session.finished:
-            app.quit()
+        if session.finished and window.isVisible():
+            # Closed as a person closes it: the loop goes on, so a close that blocks it shows as a stall.
+            window.close()
+            QTimer.singleShot(1000, app.quit)
 
     probe = StallProbe(label)
     driver = QTimer()
@@ -191,19 +195,19 @@ def run(folder: Path) -> int:
     return report(probe, session.stop_to_transcript, session.finished)
 
 
+def p99(stalls: list[float]) -> float:
+    """The 99th percentile within the samples (the default 'exclusive' method extrapolates past the worst)."""
+    return statistics.quantiles(stalls, n=100, method="inclusive")[98] if len(stalls) > 1 else stalls[0]
+
+
 def report(probe: StallProbe, stop_to_transcript: list[float], completed: bool) -> int:
     print(f"{'while':<40}{'ticks':>8}{'p99 ms':>9}{'worst ms':>10}{'ratio':>8}")
-    worst_session = 0.0
+    worst_any = 0.0
     for name, stalls in probe.stalls.items():
         worst = max(stalls)
-        p99 = statistics.quantiles(stalls, n=100)[98] if len(stalls) > 1 else worst
-        print(f"{name:<40}{len(stalls):>8}{p99:>9.1f}{worst:>10.1f}{worst / STALL_BUDGET_MS:>8.2f}")
-        if name.startswith("session"):
-            worst_session = max(worst_session, worst)
-    print(
-        f"{'worst during the practice session':<40}{'':>8}{'':>9}{worst_session:>10.1f}"
-        f"{worst_session / STALL_BUDGET_MS:>8.2f}"
-    )
+        print(f"{name:<40}{len(stalls):>8}{p99(stalls):>9.1f}{worst:>10.1f}{worst / STALL_BUDGET_MS:>8.2f}")
+        worst_any = max(worst_any, worst)
+    print(f"{'worst in any phase':<40}{'':>8}{'':>9}{worst_any:>10.1f}{worst_any / STALL_BUDGET_MS:>8.2f}")
     if stop_to_transcript:
         slowest = max(stop_to_transcript)
         print(
@@ -213,7 +217,7 @@ def report(probe: StallProbe, stop_to_transcript: list[float], completed: bool) 
     if not completed:
         print("the run did not finish (timed out)")
         return 2
-    return 0 if worst_session <= STALL_BUDGET_MS else 1
+    return 0 if worst_any <= STALL_BUDGET_MS else 1
 
 
 def main() -> int:

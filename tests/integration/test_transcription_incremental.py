@@ -14,7 +14,7 @@ from tpm_coach.errors import TranscriptionError
 from tpm_coach.language.wer import word_errors
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine
-from tpm_coach.transcription.incremental import IncrementalTranscriber
+from tpm_coach.transcription.incremental import ChunkPolicy, IncrementalTranscriber
 
 BLOCK = SAMPLE_RATE // 10
 
@@ -62,6 +62,23 @@ def test_words_are_timed_from_the_start_of_the_recording_and_updates_arrive(whis
     assert result.words[0].start < 1.5
     assert word_errors(reference, result.text).rate < 0.1
     assert live.finish() is result  # finishing twice returns the same transcript
+
+
+@pytest.mark.usefixtures("need_librivox")
+def test_overlapping_windows_hear_the_audio_before_each_cut_without_repeating_its_words(
+    whisper: TranscriptionEngine,
+) -> None:
+    audio, reference = librivox_answer()
+    # Short stretches, so a 25 s recording has several cuts.
+    policy = ChunkPolicy(commit_s=6.0, max_chunk_s=12.0, overlap_s=5.0)
+    live = IncrementalTranscriber(whisper, policy=policy)
+    feed_like_a_recording(live, audio)
+    result = live.finish()
+    assert live.stats.committed_chunks >= 2
+    assert live.stats.reheard_s > 0
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
+    assert word_errors(reference, result.text).rate < 0.1
 
 
 def test_an_empty_or_silent_recording_gives_an_empty_transcript(whisper: TranscriptionEngine) -> None:

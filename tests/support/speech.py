@@ -86,6 +86,22 @@ def librivox_answer(repeats: int = 1, gap_s: float = 0.7) -> tuple[FloatArray, s
     return np.concatenate(parts), " ".join(texts)
 
 
+def librivox_story(seed: int, rounds: int = 3) -> tuple[FloatArray, str]:
+    """The LibriVox clips strung together `rounds` times, each round in its own order, with pauses a person
+    leaves between thoughts (0.3-1.5 s, drawn from `seed`): real speech long enough to need several chunks."""
+    rng = random.Random(seed)
+    clips = librivox_clips()
+    parts: list[FloatArray] = [silence(0.3)]
+    texts = []
+    for _ in range(rounds):
+        order = clips[:]
+        rng.shuffle(order)
+        for clip in order:
+            parts.extend([read_wav(clip.path), silence(rng.choice((0.3, 0.5, 0.7, 0.9, 1.2, 1.5)))])
+            texts.append(clip.reference)
+    return np.concatenate(parts), " ".join(texts)
+
+
 # Answers a TPM candidate might give, one sentence per line; numbers spelled out as spoken.
 ANSWERS: list[list[str]] = [
     [

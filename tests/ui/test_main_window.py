@@ -242,10 +242,34 @@ def test_closing_the_window_stops_work_and_closes_the_database(
     window.show()
     window.start_background_tasks()  # the model starts loading; closing must wait for it, not abandon it
     window.close()
+    assert not window.isVisible()  # at once: the waiting goes on behind the closed window
+
+    def database_closed() -> bool:
+        try:
+            database.conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            return True
+        return False
+
+    qtbot.waitUntil(database_closed, timeout=20_000)
     assert workers.active_count() == 0
+    assert not QApplication.activeModalWidget()
+
+
+def test_stopping_the_app_right_after_the_close_waits_for_the_work_behind_it(
+    qtbot: QtBot, app_context: AppContext, messages: MessageSink, workers: WorkerPool
+) -> None:
+    database = app_context.database
+    window = MainWindow(ViewDeps.build(app_context, messages, workers), speech_engine="mock")
+    qtbot.addWidget(window)
+    window.show()
+    window.start_background_tasks()
+    window.close()
+    window.shutdown()  # what the app does once its event loop has ended
+    assert workers.active_count() == 0
+    assert not any(t.name == "window-shutdown" for t in threading.enumerate())
     with pytest.raises(sqlite3.ProgrammingError):
         database.conn.execute("SELECT 1")
-    assert not QApplication.activeModalWidget()
 
 
 def test_unsaved_bank_edits_keep_the_window_open(

@@ -21,7 +21,13 @@ import numpy as np
 
 from tpm_coach.domain.attempt import Transcript, Word
 from tpm_coach.errors import KnownError, TranscriptionError
-from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine, offset_words
+from tpm_coach.transcription.engine import (
+    SAMPLE_RATE,
+    FloatArray,
+    TranscriptionEngine,
+    offset_words,
+    text_from_words,
+)
 from tpm_coach.transcription.pauses import Region, SpeechDetector, default_detector
 from tpm_coach.transcription.seams import join_chunks
 
@@ -44,6 +50,11 @@ class ChunkPolicy:
     check_every_s: float = 0.4  # look for pauses after this much new audio
     cut_into_pause_s: float = 0.3  # the cut goes this far into a pause (at most half of it)
     prompt_words: int = 120  # words of earlier text given as the prompt
+    # Decode up to this much audio before a cut again (from a pause), so the words after it have context.
+    # Off: on three 60 s answers fed in lockstep, 4 s gave WER 0.037, 0.118, 0.076 against 0.025, 0.149,
+    # 0.076 without, at a fifth more decoding while speaking.
+    overlap_s: float = 0.0
+    max_window_s: float = 28.5  # a stretch and its overlap together stay within one Whisper window
     finish_budget_s: float = 0.75  # at finish(), redo the whole open stretch in one window if it fits in this
 
 
@@ -55,6 +66,7 @@ class IncrementalStats:
     finish_wait_s: float = 0.0  # at finish(): waiting for a run already in progress
     tail_audio_s: float = 0.0  # audio left to transcribe at finish()
     tail_s: float = 0.0  # time spent transcribing it
+    reheard_s: float = 0.0  # audio before a cut decoded again as context (policy.overlap_s)
     runs: list[tuple[float, float]] = field(default_factory=list)  # (audio seconds, wall seconds)
 
 
@@ -217,7 +229,7 @@ class IncrementalTranscriber:
         if self._finishing:
             return  # Stop came while looking for pauses: finish() covers this stretch, sooner
         if cut is not None and cut - done >= policy.min_new_audio_s * SAMPLE_RATE and _has_speech(speech, done, cut):
-            chunk = self._transcribe(start, start + cut, self._prompt(self._committed))
+            chunk = self._transcribe(start, start + cut, self._committed)
             if cut >= policy.commit_s * SAMPLE_RATE:
                 self._commit(chunk)
             else:
@@ -226,7 +238,7 @@ class IncrementalTranscriber:
             self._notify()
         elif length >= policy.max_chunk_s * SAMPLE_RATE:
             forced = _forced_cut(self._audio[start:end], speech, policy)
-            self._commit(self._transcribe(start, start + forced, self._prompt(self._committed)))
+            self._commit(self._transcribe(start, start + forced, self._committed))
             self._notify()
 
     def _finish_work(self, end: int) -> None:
@@ -246,7 +258,7 @@ class IncrementalTranscriber:
                 # Trailing silence adds nothing but decoding time.
                 tail_end = min(end, tail_start + speech[-1][1] + round(0.5 * SAMPLE_RATE))
                 self.stats.tail_audio_s = (tail_end - tail_start) / SAMPLE_RATE
-                chunks.append(self._transcribe(tail_start, tail_end, self._prompt(chunks)))
+                chunks.append(self._transcribe(tail_start, tail_end, chunks))
         self.stats.tail_s = time.perf_counter() - began
         self._result = self._make_transcript(chunks)
 
@@ -261,13 +273,47 @@ class IncrementalTranscriber:
             estimate = 0.35 + 0.03 * audio_s  # tiny.en int8 on two cores, with a margin
         return estimate * 1.15
 
-    def _transcribe(self, start: int, end: int, prompt: str | None) -> _Chunk:
+    def _transcribe(self, start: int, end: int, before: list[_Chunk]) -> _Chunk:
+        """Transcribe [start, end) after the chunks `before`, hearing some of their audio again when allowed."""
+        heard_from, prompt = self._context(before, start, end)
         began = time.perf_counter()
-        piece = self._engine.transcribe(self._audio[start:end].copy(), initial_prompt=prompt)
+        piece = self._engine.transcribe(self._audio[heard_from:end].copy(), initial_prompt=prompt)
         spent = time.perf_counter() - began
         self.stats.transcribe_s += spent
-        self.stats.runs.append(((end - start) / SAMPLE_RATE, spent))
-        return _Chunk(start, end, piece.text, offset_words(piece.words, start / SAMPLE_RATE))
+        self.stats.runs.append(((end - heard_from) / SAMPLE_RATE, spent))
+        words = offset_words(piece.words, heard_from / SAMPLE_RATE)
+        if heard_from == start:
+            return _Chunk(start, end, piece.text, words)
+        self.stats.reheard_s += (start - heard_from) / SAMPLE_RATE
+        # The cut lies in a pause, so a word's middle says reliably on which side of it the word was spoken.
+        seam = start / SAMPLE_RATE
+        kept = [w for w in words if (w.start + w.end) / 2 >= seam]
+        return _Chunk(start, end, text_from_words(kept), kept)
+
+    def _context(self, before: list[_Chunk], start: int, end: int) -> tuple[int, str | None]:
+        """Where to begin decoding for a stretch starting at `start`, and the prompt of the text before that.
+
+        The audio context starts in the earliest pause between earlier words within `overlap_s` of the cut
+        (never mid-sentence: a window that starts inside a phrase derails the decoder), so Whisper hears
+        the sentence the stretch continues; the prompt then covers only the words before that point.
+        """
+        room = round(self.policy.max_window_s * SAMPLE_RATE) - (end - start)
+        reach = min(round(self.policy.overlap_s * SAMPLE_RATE), room)
+        earlier = [w for chunk in before for w in chunk.words]
+        heard_from = start
+        if reach > 0 and earlier:
+            limit = (start - reach) / SAMPLE_RATE
+            for index in range(len(earlier) - 1, 0, -1):
+                gap_start, gap_end = earlier[index - 1].end, earlier[index].start
+                if gap_end < limit:
+                    break
+                if gap_end - gap_start >= self.policy.min_pause_s:
+                    heard_from = round((gap_start + gap_end) / 2 * SAMPLE_RATE)
+            heard_from = min(start, max(0, heard_from))
+        if heard_from == start:
+            return start, self._prompt(before)
+        words = [w.word for w in earlier if (w.start + w.end) / 2 * SAMPLE_RATE < heard_from]
+        return heard_from, " ".join(words[-self.policy.prompt_words :]) or None
 
     def _commit(self, chunk: _Chunk) -> None:
         self._committed.append(chunk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(900, 620))
         self.runner = QtTaskRunner(deps.workers, self)
         self._closed = False
+        self._behind: threading.Thread | None = None
 
         root = QWidget(self)
         self.setCentralWidget(root)
@@ -383,26 +385,52 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the stream, finish or cancel background work, close the database. Safe to call twice."""
+        self._begin_shutdown()
+        if self._behind is not None:
+            self._behind.join()
+        self._end_shutdown()
+
+    def _begin_shutdown(self) -> None:
+        """Cancel everything; the waiting (the model's process, running workers) goes on a thread of its own."""
         if self._closed:
             return
         self._closed = True
         # The model's process goes first, so a thread waiting on it returns at once instead of finishing
         # a transcription nobody will see (the recording is kept and finished at the next start).
-        self.speech.close()
+        self._behind = threading.Thread(target=self._wait_for_work, name="window-shutdown")
+        self._behind.start()
         self.deps.scoring_calls.cancel()
         self.message_bar.stop()
         self.runner.close()
         self.review.runner.close()
         for page in self.pages.values():
             page.shutdown()
+
+    def _wait_for_work(self) -> None:
+        self.speech.close()
         if not self.workers.shutdown():
             log.warning("background work did not finish in time at shutdown")
-        self.context.close()
+
+    def _end_shutdown(self) -> None:
+        behind = self._behind
+        if behind is None or behind.is_alive():
+            return  # not begun, already ended, or still waiting
+        self._behind = None
+        self.context.close()  # on the GUI thread, which opened the database
+
+    def _end_when_done(self) -> None:
+        if self._behind is not None and self._behind.is_alive():
+            QTimer.singleShot(20, self._end_when_done)
+        else:
+            self._end_shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A view with unsaved work (the bank editor) may ask to keep the window open.
         if not all(page.confirm_close() for page in self.pages.values()):
             event.ignore()
             return
-        self.shutdown()
+        # The window goes at once; the model's process and running workers finish behind it, and the
+        # database closes when they have (or at the latest when the app's event loop has ended).
         super().closeEvent(event)
+        self._begin_shutdown()
+        self._end_when_done()

@@ -12,6 +12,16 @@ MODELS = ("tiny.en", "base.en", "small.en", "medium.en", "large-v3")
 COMPUTE_TYPES = ("int8", "int8_float32", "float32")
 
 
+def language_note(model: str, language: str) -> str:
+    """Which language an answer may be in with this model: English-only models end in '.en'."""
+    if model.strip().endswith(".en") or not model.strip():
+        return "Answers must be in English: this model knows only English."
+    return (
+        f"This model is multilingual, but answers are transcribed as '{language or 'detected'}' "
+        "and the scoring reads English: answer in English."
+    )
+
+
 class TranscriptionSection(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,6 +38,9 @@ class TranscriptionSection(QWidget):
         self.model.addItems(MODELS)
         self.model.setToolTip("tiny.en is bundled; other models are downloaded once, or enter a model folder")
         form.addRow("Model", self.model)
+        self.languages = label("", "Muted", self, wrap=True)
+        form.addRow("", self.languages)
+        self.model.currentTextChanged.connect(self._model_changed)
         self.compute_type = QComboBox(self)
         self.compute_type.addItems(COMPUTE_TYPES)
         form.addRow("Compute type", self.compute_type)
@@ -49,11 +62,14 @@ class TranscriptionSection(QWidget):
             ),
         )
         self._extra: dict[str, object] = {}
+        self._language = "en"
+        self._model_changed()
 
     def load(self, settings: TranscriptionSettings) -> None:
         self._extra = settings.model_dump(
             exclude={"engine", "model", "compute_type", "threads", "remote_base_url", "remote_model"}
         )
+        self._language = settings.language
         self.engine.setCurrentIndex(max(0, self.engine.findData(settings.engine)))
         self.model.setCurrentText(settings.model)
         if self.compute_type.findText(settings.compute_type) < 0:
@@ -79,6 +95,9 @@ class TranscriptionSection(QWidget):
 
     def is_remote(self) -> bool:
         return TranscriptionEngine(self.engine.currentData()) is TranscriptionEngine.REMOTE
+
+    def _model_changed(self) -> None:
+        self.languages.setText(language_note(self.model.currentText(), self._language))
 
     def _engine_changed(self) -> None:
         local = TranscriptionEngine(self.engine.currentData()) is TranscriptionEngine.LOCAL
