@@ -18,7 +18,7 @@ from tpm_coach.domain import (
 )
 from tpm_coach.errors import StorageError
 from tpm_coach.storage.db import Database
-from tpm_coach.storage.repositories import now_iso
+from tpm_coach.storage.repositories import insert_score, now_iso
 
 
 @dataclass(frozen=True)
@@ -225,24 +225,7 @@ def _insert_answer(conn: sqlite3.Connection, session_id: int, answer: ImportedAn
             ),
         )
     for kept in answer.scores:
-        result = kept.result
-        conn.execute(
-            """INSERT INTO scores (attempt_id, is_current, scorer, model, prompt_version, overall, scale_min,
-                   scale_max, result_json, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                attempt_id,
-                int(kept.current),
-                result.scorer,
-                result.model,
-                result.prompt_version,
-                result.overall,
-                result.scale_min,
-                result.scale_max,
-                result.model_dump_json(),
-                kept.created_at,
-            ),
-        )
+        insert_score(conn, attempt_id, kept.result, current=kept.current, created_at=kept.created_at)
     return attempt_id
 
 

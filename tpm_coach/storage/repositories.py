@@ -40,6 +40,30 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def insert_score(
+    conn: sqlite3.Connection, attempt_id: int, result: ScoreResult, *, current: bool, created_at: str
+) -> sqlite3.Cursor:
+    """One kept score row: the judge and overall as columns (for the summaries' one-query averages), the whole
+    result as JSON."""
+    return conn.execute(
+        """INSERT INTO scores (attempt_id, is_current, scorer, model, prompt_version, overall, scale_min,
+               scale_max, result_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            attempt_id,
+            int(current),
+            result.scorer,
+            result.model,
+            result.prompt_version,
+            result.overall,
+            result.scale_min,
+            result.scale_max,
+            result.model_dump_json(),
+            created_at,
+        ),
+    )
+
+
 def _update_status(
     conn: sqlite3.Connection, attempt_id: int, status: AttemptStatus, reason: str = "", **columns: object
 ) -> None:
@@ -217,22 +241,7 @@ class AttemptRepository:
         """Store a validated score as the attempt's current one; earlier scores are kept, not current."""
         with self.db.transaction() as conn:
             conn.execute("UPDATE scores SET is_current = 0 WHERE attempt_id = ? AND is_current = 1", (attempt_id,))
-            cur = conn.execute(
-                """INSERT INTO scores (attempt_id, is_current, scorer, model, prompt_version, overall, scale_min,
-                       scale_max, result_json, created_at)
-                   VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    attempt_id,
-                    result.scorer,
-                    result.model,
-                    result.prompt_version,
-                    result.overall,
-                    result.scale_min,
-                    result.scale_max,
-                    result.model_dump_json(),
-                    now_iso(),
-                ),
-            )
+            cur = insert_score(conn, attempt_id, result, current=True, created_at=now_iso())
             _update_status(conn, attempt_id, AttemptStatus.SCORED)
         return int(cur.lastrowid or 0)
 
