@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class KnownError(Exception):
     """An error the user can do something about: shown as a message, never as a traceback."""
@@ -42,15 +44,24 @@ class BankProblem:
         return f"BankProblem({self!s})"
 
 
-class BankError(KnownError):
-    """A question bank could not be loaded or saved; `problems` lists every issue found."""
+class ProblemsError(KnownError):
+    """A file with several problems: `lines` holds every one as text; the message names the first three. The
+    command line prints each on its own line."""
 
-    def __init__(self, problems: list[BankProblem], hint: str = "") -> None:
-        self.problems = problems
+    def __init__(self, problems: Sequence[object], hint: str = "") -> None:
+        self.lines = [str(p) for p in problems]
         summary = "; ".join(str(p) for p in problems[:3])
         if len(problems) > 3:
             summary += f" (and {len(problems) - 3} more)"
         super().__init__(summary, hint)
+
+
+class BankError(ProblemsError):
+    """A question bank could not be loaded or saved; `problems` lists every issue found."""
+
+    def __init__(self, problems: list[BankProblem], hint: str = "") -> None:
+        self.problems = problems
+        super().__init__(problems, hint)
 
 
 class StorageError(KnownError):
@@ -108,16 +119,13 @@ class ScoringSupersededError(ScoringError):
     """The attempt was scored again while this scoring ran; the newer outcome was kept and this one dropped."""
 
 
-class StoryError(KnownError):
+class StoryError(ProblemsError):
     """A story file could not be read, validated or saved; `problems` lists every issue, each naming the story
     and the field in words."""
 
     def __init__(self, problems: list[str], hint: str = "") -> None:
         self.problems = problems
-        summary = "; ".join(problems[:3])
-        if len(problems) > 3:
-            summary += f" (and {len(problems) - 3} more)"
-        super().__init__(summary, hint)
+        super().__init__(problems, hint)
 
 
 class CoachReviewError(KnownError):

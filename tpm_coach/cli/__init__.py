@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 
 from tpm_coach import __version__
-from tpm_coach.errors import BankError, KnownError
+from tpm_coach.errors import KnownError, ProblemsError
 from tpm_coach.logs import setup_logging
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -51,8 +51,8 @@ def run_cli(argv: list[str]) -> int:
         return 2
     try:
         return handler(args)
-    except BankError as exc:
-        for problem in exc.problems:
+    except ProblemsError as exc:
+        for problem in exc.lines:
             print(problem, file=sys.stderr)
         if exc.hint:
             print(exc.hint, file=sys.stderr)

@@ -32,62 +32,46 @@ def register(subparsers: Any) -> None:
 
     p = commands.add_parser("validate", help="check story files; exit 2 with one line per problem")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE")
-    p.set_defaults(handler=_reporting(_validate))
+    p.set_defaults(handler=_validate)
 
     p = commands.add_parser("import", help="add the stories in FILE to yours (stories you hold are kept)")
     p.add_argument("path", type=Path, metavar="FILE")
     p.add_argument("--replace", action="store_true", help="replace a story of yours with the same id")
-    p.set_defaults(handler=_reporting(_import))
+    p.set_defaults(handler=_import)
 
     p = commands.add_parser("export", help="write your stories as YAML or JSON")
     p.add_argument("--format", choices=("yaml", "json"), default="yaml")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
-    p.set_defaults(handler=_reporting(_export))
+    p.set_defaults(handler=_export)
 
     p = commands.add_parser("list", help="list your stories and the skills each shows")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=_reporting(_list))
+    p.set_defaults(handler=_list)
 
     p = commands.add_parser("match", help="which of your stories a transcript retells")
     p.add_argument("--question", metavar="ID", help="also suggest the two stories that best fit this question")
     p.add_argument("--transcript-file", type=Path, required=True, metavar="F", help="UTF-8 text file, or - for stdin")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=_reporting(_match))
+    p.set_defaults(handler=_match)
 
     p = commands.add_parser("drill", help="score one story told in two minutes: STAR, a measured result, I vs we")
     p.add_argument("--story", required=True, metavar="ID")
     p.add_argument("--transcript-file", type=Path, required=True, metavar="F", help="UTF-8 text file, or - for stdin")
     p.add_argument("--duration-s", type=float, metavar="S", help="how long the telling took")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=_reporting(_drill))
+    p.set_defaults(handler=_drill)
 
     p = commands.add_parser("coverage", help="skills x stories, the gaps, and questions for the weakest skills")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=_reporting(_coverage))
+    p.set_defaults(handler=_coverage)
 
     p = commands.add_parser("progress", help="each story's scores over time")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(handler=_reporting(_progress))
+    p.set_defaults(handler=_progress)
 
     p = commands.add_parser("schema", help="print the JSON Schema of the story file (for editors)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE")
     p.set_defaults(handler=_schema)
-
-
-def _reporting(handler: Handler) -> Handler:
-    """Every problem of a story file on its own line (the shared handler shows only the first three)."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except StoryError as exc:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-            if exc.hint:
-                print(exc.hint, file=sys.stderr)
-            return 2
-
-    return run
 
 
 def _store(ctx: AppContext) -> StoryStore:
