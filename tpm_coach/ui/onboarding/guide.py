@@ -86,50 +86,26 @@ class FirstRunGuide(QDialog):
         return frame
 
     def _judge_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(10)
-        column.addWidget(
-            label(
-                "Each answer is scored against its question's rubric. A language model (on this computer or at "
-                "a cloud provider) gives a judgement; without one, the app gives a labelled estimate.",
-                "Muted",
-                page,
-                wrap=True,
-            )
+        page, column = _step_page(
+            "Each answer is scored against its question's rubric. A language model (on this computer or at "
+            "a cloud provider) gives a judgement; without one, the app gives a labelled estimate."
         )
         self.judge = label("", "", page, wrap=True)
         column.addWidget(self.judge)
-        row = QHBoxLayout()
         self.choose_judge = button("Choose how answers are scored…", "", page)
         self.choose_judge.clicked.connect(self.judge_requested)
-        row.addWidget(self.choose_judge)
-        row.addStretch(1)
-        column.addLayout(row)
+        column.addLayout(_left(self.choose_judge))
         return page
 
     def _warm_up_page(self) -> QWidget:
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(10)
-        column.addWidget(
-            label(
-                "One entry-level behavioural question, answered aloud (or typed) like any other. The feedback "
-                "opens with your score, your strongest point and the one fix worth most. Nothing is lost if "
-                "it goes badly: it is practice.",
-                "Muted",
-                page,
-                wrap=True,
-            )
+        page, column = _step_page(
+            "One entry-level behavioural question, answered aloud (or typed) like any other. The feedback "
+            "opens with your score, your strongest point and the one fix worth most. Nothing is lost if "
+            "it goes badly: it is practice."
         )
-        row = QHBoxLayout()
         self.warm_up = button("Start the warm-up question", "primary", page, icon_name="practice")
         self.warm_up.clicked.connect(self._warm_up)
-        row.addWidget(self.warm_up)
-        row.addStretch(1)
-        column.addLayout(row)
+        column.addLayout(_left(self.warm_up))
         return page
 
     def go(self, index: int) -> None:
@@ -157,3 +133,20 @@ class FirstRunGuide(QDialog):
     def done(self, result: int) -> None:
         self.mic.close_check()
         super().done(result)
+
+
+def _step_page(intro: str) -> tuple[QWidget, QVBoxLayout]:
+    """A step's page: what the step is for, in muted text, above whatever the step adds to the column."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(10)
+    column.addWidget(label(intro, "Muted", page, wrap=True))
+    return page, column
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
