@@ -114,14 +114,17 @@ class TrialResult:
 
     def summary(self) -> str:
         """What it costs on this computer, in one or two plain sentences."""
-        first = (
-            f"On this computer {self.model} transcribes at {self.window_rtf:.2f} s per second of speech, "
-            f"the transcript would be ready about {self.projected_stop_s:.1f} s after Stop "
-            f"(budget {STOP_BUDGET_S:.1f} s), and it takes {self.peak_memory_mb:.0f} MB of memory."
-        )
+        speed = f"On this computer {self.model} transcribes at {self.window_rtf:.2f} s per second of speech"
         if self.fits:
-            return first + " It fits this computer."
-        return first + " It does not fit: " + "; ".join(self.reasons) + "."
+            return (
+                f"{speed}, the transcript is ready about {self.projected_stop_s:.1f} s after Stop and it takes "
+                f"{self.peak_memory_mb:.0f} MB of memory: it fits this computer."
+            )
+        return (
+            f"{speed} and takes {self.peak_memory_mb:.0f} MB of memory, but it does not fit: "
+            + "; ".join(self.reasons)
+            + ". You may still use it for its accuracy, at that cost."
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
