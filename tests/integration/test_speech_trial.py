@@ -86,3 +86,18 @@ def test_a_model_that_cannot_load_is_reported() -> None:
 
     with pytest.raises(TranscriptionError, match="does not exist"):
         measure_model(TranscriptionSettings(model="/no/such/model-folder"), silent)
+
+
+def test_the_installed_base_model_is_found_and_measured() -> None:
+    from tpm_coach.transcription.catalogue import get, installed_dir
+    from tpm_coach.transcription.models import resolve_model
+
+    folder = installed_dir("base")
+    if folder is None:
+        pytest.skip("Whisper base is not installed here (scripts/install-speech-models VENV_BIN installs it)")
+    assert (folder / "model.bin").stat().st_size == get("base").size_bytes
+    assert resolve_model("base").path == folder
+    result = measure_model(TranscriptionSettings(model="base", threads=2), shipped_sample())
+    assert result.model == "base" and result.wer is not None and result.wer < 0.3
+    assert result.peak_memory_mb > 100
+    assert result.fits is (result.reasons == [])
