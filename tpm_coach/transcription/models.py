@@ -22,9 +22,8 @@ __all__ = ["BUNDLED_MODEL", "DownloadProgress", "ProgressCallback", "ResolvedMod
 BUNDLED_MODEL = "tiny.en"
 _MODEL_FILES = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
 _OFFLINE_HINT = (
-    "connect to the internet and start the transcription again (the model is downloaded once), "
-    "or choose the built-in 'tiny.en' model, or set the path of a downloaded model folder in "
-    "Settings > Transcription"
+    "connect to the internet and download it in Settings > Transcription (or with `tpm-coach speech-models "
+    "download NAME`), or choose the built-in 'tiny.en' model, or set the path of a downloaded model folder there"
 )
 
 
@@ -130,7 +129,7 @@ def _named(
     if not allow_download or offline:
         raise TranscriptionError(
             f"the speech model '{name}' is not downloaded yet and downloads are turned off",
-            _OFFLINE_HINT + ("; unset HF_HUB_OFFLINE to allow downloads" if offline else ""),
+            _OFFLINE_HINT.replace("NAME", name) + ("; unset HF_HUB_OFFLINE to allow downloads" if offline else ""),
         )
     path = download_model(name, repo_id, progress=progress, root=models_dir)
     return ResolvedModel(path=path, name=name, source="download")
