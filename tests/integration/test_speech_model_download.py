@@ -143,3 +143,23 @@ def test_resolving_a_named_model_downloads_it_when_allowed(hub_env: Path, monkey
         resolved = resolve_model("base.en", progress=reports.append, cache_dir=hub_env / "no-hf-cache")
     assert (resolved.source, resolved.path) == ("download", hub_env / "whisper-base.en")
     assert reports[-1].fraction == 1.0
+
+
+def test_the_apps_speech_process_reports_a_download_it_makes(hub_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tpm_coach.config import TranscriptionSettings
+    from tpm_coach.transcription.speech_process import ProcessEngine
+
+    monkeypatch.delenv("HF_HUB_OFFLINE")  # the child reads the environment it is started with
+    reports: list[DownloadProgress] = []
+    with hub_server({"Systran/faster-whisper-small.en": bundled_tiny_en()}) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        engine = ProcessEngine(TranscriptionSettings(model="small.en", threads=2), progress=reports.append)
+        try:
+            engine.prepare()
+        finally:
+            engine.close()
+    assert engine.model_name == "small.en"
+    done = [r.done_bytes for r in reports]
+    assert done == sorted(done) and done[-1] == _served_bytes() and reports[-1].fraction == 1.0
+    assert {r.model for r in reports} == {"small.en"}
+    assert _leftovers(hub_env) == ["whisper-small.en"]

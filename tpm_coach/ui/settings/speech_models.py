@@ -62,6 +62,14 @@ def _download_and_measure(
     return measure_model(trial, sample, cancel=cancel, stage=progress)
 
 
+def download_text(report: DownloadProgress) -> str:
+    """'base: 12 of 145 MB (8%)', or without the total when the hub gave none."""
+    done = f"{report.done_bytes / 1e6:.0f}"
+    if report.total_bytes is None or report.fraction is None:
+        return f"{report.model}: {done} MB"
+    return f"{report.model}: {done} of {report.total_bytes / 1e6:.0f} MB ({report.fraction:.0%})"
+
+
 def language_sentence(model: CatalogueModel, language: str) -> str:
     if not model.multilingual:
         return "With it, answers must be in English."
@@ -191,8 +199,7 @@ class SpeechModelsPanel(QWidget):
     def _on_progress(self, report: object) -> None:
         if isinstance(report, DownloadProgress):
             fraction = report.fraction
-            total = f" of {report.total_bytes / 1e6:.0f} MB" if report.total_bytes else ""
-            self.status.setText(f"Downloading {report.model}: {report.done_bytes / 1e6:.0f} MB{total}")
+            self.status.setText(f"Downloading {download_text(report)}")
             if fraction is not None:
                 self.progress.setValue(round(fraction * _STEPS))
         else:
