@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -163,3 +166,43 @@ def test_the_apps_speech_process_reports_a_download_it_makes(hub_env: Path, monk
     assert done == sorted(done) and done[-1] == _served_bytes() and reports[-1].fraction == 1.0
     assert {r.model for r in reports} == {"small.en"}
     assert _leftovers(hub_env) == ["whisper-small.en"]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real 8 MB filesystem (tmpfs) as the speech-models folder: too small for the 78 MB model."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("a tmpfs cannot be mounted here (it needs root)")
+    monkeypatch.setenv("TPM_COACH_SPEECH_MODELS_DIR", str(mount_point))
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_disk_too_small_is_said_before_downloading(small_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with hub_server({REPO: bundled_tiny_en()}) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        with pytest.raises(TranscriptionError, match=r"needs 78 MB but .* has [0-9] MB free") as caught:
+            download_model("base", REPO)
+    assert "free some disk space" in caught.value.hint
+    assert not [m for m, _ in hub.behaviour.requests if m == "GET"]
+    assert _leftovers(small_disk) == []
+
+
+def test_a_disk_that_fills_up_midway_is_said_and_cleaned(small_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    behaviour = HubBehaviour(head_without_size=True)  # the size is unknown until the files come
+    with hub_server({REPO: bundled_tiny_en()}, behaviour) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        with pytest.raises(TranscriptionError, match="the disk became full") as caught:
+            download_model("base", REPO)
+    assert "free some disk space" in caught.value.hint
+    assert _leftovers(small_disk) == []
+    assert shutil.disk_usage(small_disk).used < 1_000_000

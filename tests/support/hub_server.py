@@ -24,6 +24,7 @@ class HubBehaviour:
     missing: set[str] = field(default_factory=set)  # file names answered with 404
     cut_after: dict[str, int] = field(default_factory=dict)  # file name -> bytes sent before the connection drops
     chunk_pause_s: float = 0.0  # sleep between chunks of a GET body
+    head_without_size: bool = False  # HEAD answers leave Content-Length out (the size is learnt only on GET)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, path) as received
 
 
@@ -56,10 +57,12 @@ class HubServer:
                     return
                 size = found.stat().st_size
                 self.send_response(200)
-                self.send_header("Content-Length", str(size))
+                if body or not behaviour.head_without_size:
+                    self.send_header("Content-Length", str(size))
                 self.send_header("Content-Type", "application/octet-stream")
                 self.end_headers()
                 if not body:
+                    self.close_connection = behaviour.head_without_size  # no length: the end is the close
                     return
                 limit = behaviour.cut_after.get(found.name, size)
                 sent = 0

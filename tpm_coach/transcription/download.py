@@ -167,27 +167,27 @@ def _fetch(
         raise _http_error(name, repo, remote.name, exc.code) from exc
     expected = _content_length(response) or remote.size
     written = 0
-    with response, (into / remote.name).open("wb") as out:
-        while True:
-            if cancel.is_set():
-                raise DownloadCancelled(f"the download of the speech model '{name}' was cancelled")
-            try:
-                block = response.read(CHUNK_BYTES)
-            except (TimeoutError, OSError, http.client.HTTPException) as exc:
-                raise _truncated(name, remote.name, written, expected, exc) from exc
-            if not block:
-                break
-            try:
+    try:
+        with response, (into / remote.name).open("wb") as out:
+            while True:
+                if cancel.is_set():
+                    raise DownloadCancelled(f"the download of the speech model '{name}' was cancelled")
+                try:
+                    block = response.read(CHUNK_BYTES)
+                except (TimeoutError, OSError, http.client.HTTPException) as exc:
+                    raise _truncated(name, remote.name, written, expected, exc) from exc
+                if not block:
+                    break
                 out.write(block)
-            except OSError as exc:
-                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                    raise TranscriptionError(
-                        f"the disk became full while downloading the speech model '{name}'",
-                        f"free some disk space in {into.parent} and download it again",
-                    ) from exc
-                raise
-            written += len(block)
-            advance(len(block))
+                written += len(block)
+                advance(len(block))
+    except OSError as exc:  # writing, or flushing at close: the network's errors were turned into ours above
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise TranscriptionError(
+                f"the disk became full while downloading the speech model '{name}'",
+                f"free some disk space in {into.parent} and download it again",
+            ) from exc
+        raise
     if expected is not None and written != expected:
         raise _truncated(name, remote.name, written, expected, None)
 
