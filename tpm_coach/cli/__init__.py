@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "interview",
     "stories",
     "session",
+    "speech_models",
 )
 
 Handler = Callable[[argparse.Namespace], int]

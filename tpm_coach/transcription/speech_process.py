@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.domain import Transcript
 from tpm_coach.errors import KnownError, TranscriptionError
+from tpm_coach.transcription.download import DownloadProgress, ProgressCallback
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -48,7 +49,9 @@ def _serve(conn: Connection, settings_json: str) -> None:
             return
         try:
             if engine is None:
-                engine = create_engine(TranscriptionSettings.model_validate_json(settings_json))
+                engine = create_engine(
+                    TranscriptionSettings.model_validate_json(settings_json), progress=_reporter(conn)
+                )
             if kind == "prepare":
                 engine.prepare()
                 conn.send(("ok", engine.model_name))
@@ -61,6 +64,15 @@ def _serve(conn: Connection, settings_json: str) -> None:
             conn.send(("defect", f"{type(exc).__name__}: {exc}"))
 
 
+def _reporter(conn: Connection) -> ProgressCallback:
+    """Send a model download's progress to the app, which would otherwise wait without a word."""
+
+    def report(progress: DownloadProgress) -> None:
+        conn.send(("progress", progress.model, progress.done_bytes, progress.total_bytes))
+
+    return report
+
+
 class ProcessEngine:
     """A TranscriptionEngine whose model lives in a child process (started on first use, restarted if it dies).
 
@@ -69,8 +81,9 @@ class ProcessEngine:
 
     engine_name = "faster-whisper"
 
-    def __init__(self, settings: TranscriptionSettings) -> None:
+    def __init__(self, settings: TranscriptionSettings, progress: ProgressCallback | None = None) -> None:
         self._settings = settings
+        self._progress = progress  # called on the calling thread while the child downloads the model
         self._model_name = settings.model
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
@@ -102,6 +115,10 @@ class ProcessEngine:
             try:
                 conn.send(request)
                 reply = conn.recv()
+                while reply[0] == "progress":
+                    if self._progress is not None:
+                        self._progress(DownloadProgress(model=reply[1], done_bytes=reply[2], total_bytes=reply[3]))
+                    reply = conn.recv()
             except (EOFError, OSError, BrokenPipeError) as exc:
                 self._stop_child()
                 if self._closed:

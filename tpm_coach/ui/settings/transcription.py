@@ -8,7 +8,7 @@ from tpm_coach.config import TranscriptionEngine, TranscriptionSettings
 from tpm_coach.ui.settings.plain_http import PlainHttpNotice
 from tpm_coach.ui.style import label
 
-MODELS = ("tiny.en", "base.en", "small.en", "medium.en", "large-v3")
+MODELS = ("tiny.en", "base", "base.en", "small.en", "medium.en", "large-v3")
 COMPUTE_TYPES = ("int8", "int8_float32", "float32")
 
 
@@ -25,7 +25,7 @@ def language_note(model: str, language: str) -> str:
 class TranscriptionSection(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        form = QFormLayout(self)
+        self._form = form = QFormLayout(self)
         form.setHorizontalSpacing(16)
         form.setVerticalSpacing(10)
         self.engine = QComboBox(self)
@@ -64,6 +64,14 @@ class TranscriptionSection(QWidget):
         self._extra: dict[str, object] = {}
         self._language = "en"
         self._model_changed()
+
+    def add_panel(self, panel: QWidget) -> None:
+        """A panel of its own below the fields (the speech models)."""
+        self._form.addRow(panel)
+
+    def use_local_model(self, name: str) -> None:
+        self.engine.setCurrentIndex(max(0, self.engine.findData(TranscriptionEngine.LOCAL)))
+        self.model.setCurrentText(name)
 
     def load(self, settings: TranscriptionSettings) -> None:
         self._extra = settings.model_dump(

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from tpm_coach.banks import BankLibrary
-from tpm_coach.config import Settings, save_settings
+from tpm_coach.config import Settings, TranscriptionEngine, save_settings
 from tpm_coach.errors import ConfigError, InsecureTransportError, KnownError
 from tpm_coach.plain_http import allow_plain_http, check_key_transport
 from tpm_coach.secrets import get_api_key, set_api_key
@@ -21,6 +21,7 @@ from tpm_coach.ui.settings.audio import AudioSection
 from tpm_coach.ui.settings.data import PracticeDataSection
 from tpm_coach.ui.settings.llm import LlmSection
 from tpm_coach.ui.settings.plain_http import confirm_plain_http
+from tpm_coach.ui.settings.speech_models import SpeechModelsPanel
 from tpm_coach.ui.settings.transcription import TranscriptionSection
 from tpm_coach.ui.style import button, card, label
 from tpm_coach.ui.tasks import QtTaskRunner
@@ -79,6 +80,11 @@ class SettingsView(QWidget):
         self.tabs = QTabWidget(self)
         self.llm = LlmSection()
         self.transcription = TranscriptionSection()
+        self.speech_models = SpeechModelsPanel(
+            self.runner, lambda: self.context.settings.transcription, lambda: self.context.data_paths
+        )
+        self.speech_models.use_requested.connect(self.use_speech_model)
+        self.transcription.add_panel(self.speech_models)
         self.audio = AudioSection(self.runner, messages)
         self.data = PracticeDataSection()
         self.tabs.addTab(_tab(self.llm, "Scoring with an LLM", self.tabs), "Scoring")
@@ -178,6 +184,22 @@ class SettingsView(QWidget):
         self.saved.emit(settings, data_changed)
         return True
 
+    def use_speech_model(self, name: str) -> None:
+        """Transcribe with `name` from the next answer on: only that setting is saved, other edits stay pending."""
+        current = self.context.settings
+        transcription = current.transcription.model_copy(update={"model": name, "engine": TranscriptionEngine.LOCAL})
+        settings = current.model_copy(update={"transcription": transcription})
+        try:
+            save_settings(settings)
+        except KnownError as exc:
+            self.messages.error(exc)
+            return
+        self.context.settings = settings
+        self.transcription.use_local_model(name)
+        self.speech_models.refresh()
+        self.messages.info(f"The next answer is transcribed with {name}. {self.transcription.languages.text()}")
+        self.saved.emit(settings, False)
+
     def test_connection(self) -> None:
         from tpm_coach.scoring.connection_check import check_llm_connection
 
@@ -239,6 +261,7 @@ class SettingsView(QWidget):
 
     def shutdown(self) -> None:
         self.audio.stop()
+        self.speech_models.stop()
         self.runner.close()
 
     def confirm_close(self) -> bool:
