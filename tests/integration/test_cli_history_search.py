@@ -34,3 +34,17 @@ def test_search_finds_transcript_and_title_words_and_says_where() -> None:
     empty = tpm("history", "--search", "  ")
     assert empty.returncode == 2 and "at least one word" in empty.stderr
     assert len(json.loads(tpm("history", "--json").stdout)) == 3  # without --search: every session, as before
+
+
+def test_a_session_of_typed_answers_has_no_speaking_time() -> None:
+    ctx = AppContext()
+    try:
+        spoken = add_session(ctx, SessionSpec([Answer("tech-001", 4)]))
+        typed = ctx.sessions.create(["default"], "Typed only")
+        question = ctx.banks.question("comm-001")
+        ctx.attempts.create(typed, question, ctx.banks.competency_for(question), answer_mode="typed")
+    finally:
+        ctx.close()
+    rows = {r["id"]: r for r in json.loads(tpm("history", "--json").stdout)}
+    assert rows[typed]["speaking_time_s"] is None  # not 0.0: nothing was said, and nothing was timed
+    assert rows[spoken]["speaking_time_s"] == 42.0

@@ -88,7 +88,7 @@ class SessionSummary:
     attempt_count: int
     scored_count: int
     overall: float | None
-    speaking_time_s: float
+    speaking_time_s: float | None  # None: no answer in it was spoken
 
 
 class SessionRepository:
@@ -133,7 +133,7 @@ class SessionRepository:
                    COUNT(a.id) AS attempt_count,
                    COUNT(sc.id) AS scored_count,
                    AVG(CAST(sc.overall - sc.scale_min AS REAL) / (sc.scale_max - sc.scale_min)) AS norm_overall,
-                   COALESCE(SUM(a.duration_s), 0) AS speaking,
+                   SUM(CASE WHEN a.answer_mode = 'spoken' THEN a.duration_s END) AS speaking,
                    GROUP_CONCAT(DISTINCT a.competency_id) AS competencies
             FROM sessions s
             LEFT JOIN attempts a ON a.session_id = s.id
@@ -157,7 +157,7 @@ class SessionRepository:
                 scored_count=r["scored_count"],
                 # Sessions may mix scales; the summary reports on a common 1-5 scale.
                 overall=None if r["norm_overall"] is None else round(1 + 4 * r["norm_overall"], 2),
-                speaking_time_s=float(r["speaking"]),
+                speaking_time_s=None if r["speaking"] is None else float(r["speaking"]),
             )
             for r in rows
         ]
