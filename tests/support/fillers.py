@@ -1,8 +1,9 @@
 """Recordings with known fillers: real LibriVox speech with spoken "um" and "uh" spliced in at its pauses.
 
 No packaged recording of real disfluent speech is at hand, so the speech is real and the fillers are
-espeak-ng saying "umm" and "uhh", placed in the quiet stretches between words where a person hesitates.
-Everything is built at run time; nothing is stored.
+espeak-ng's, placed in the quiet stretches between words where a person hesitates: "umm", and for "uh" the
+held vowel a hesitating speaker makes (phonemes [[V:]]; the spelling "uhh" is read by espeak-ng's letter
+rules as a clipped word, not a hesitation). Everything is built at run time; nothing is stored.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def splice(audio: FloatArray, at: int, filler: FloatArray) -> FloatArray:
 def filler_cases() -> list[FillerCase]:
     """Each LibriVox clip as read (no fillers) and, where it has a pause, with one "um" or "uh" in it;
     then all clips as one answer with a filler in every gap between clips and at each clip's first pause."""
-    sounds = {"um": filler_sound("umm"), "uh": filler_sound("uhh")}
+    sounds = {"um": filler_sound("umm"), "uh": filler_sound("[[V:]]")}
     cases: list[FillerCase] = []
     answer: list[FloatArray] = [silence(0.3)]
     answer_words: list[str] = []
