@@ -11,7 +11,7 @@ Per recording, found fillers up to the number spliced in are hits; the rest are 
 Measured with tiny.en int8, 2 threads (10 recordings, 12 fillers): before, recall 0.00 on both paths; after,
 recall 1.00 whole file and 0.83-0.92 incremental over runs, precision 1.00, word error rate unchanged (0.063
 whole file, 0.063-0.083 incremental). Prompting every stretch of the incremental path (not only the first) kept
-all 12, but cost accuracy on fluent answers (incremental / whole-file WER 1.40 against 1.11 on five 60 s
+all 12, but cost accuracy on fluent answers (incremental / whole-file WER 1.40 against 1.20 on five 60 s
 answers): a stretch after the first is prompted with the candidate's own words. A spelled "uhh" (espeak-ng reads
 it as a clipped word) was heard as a filler in 2 of 6; the held hesitation vowel, as people say it, is heard.
 """

@@ -15,7 +15,9 @@ from tests.support.transcription_server import ScriptedReply, TranscriptionStubS
 from tpm_coach.config import TranscriptionEngine as EngineKind
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.errors import TranscriptionError
+from tpm_coach.language import filler_count
 from tpm_coach.transcription import create_engine
+from tpm_coach.transcription.engine import FILLER_PROMPT
 from tpm_coach.transcription.engine_remote import RemoteEngine
 
 AUDIO = (0.3 * np.sin(2 * np.pi * 220 * np.arange(32000) / 16000)).astype(np.float32)
@@ -96,6 +98,14 @@ def test_words_with_timestamps_come_back_from_verbose_json() -> None:
     assert upload.fields["language"] == ["en"]
     with wave.open(io.BytesIO(upload.file_bytes)) as sent:
         assert (sent.getframerate(), sent.getnchannels(), sent.getnframes()) == (16000, 1, 32000)
+
+
+def test_the_first_stretch_is_prompted_with_fillers_so_the_server_keeps_them() -> None:
+    with TranscriptionStubServer() as server:
+        server.script(ScriptedReply(body=VERBOSE))
+        remote(server).transcribe(AUDIO)
+    [prompt] = server.uploads[0].fields["prompt"]
+    assert prompt == FILLER_PROMPT and filler_count(prompt) >= 3
 
 
 def test_a_server_without_verbose_json_is_asked_for_plain_json_and_timings_are_estimated() -> None:

@@ -6,9 +6,9 @@ second window over the few hundred milliseconds after it, where a prompted model
 ("...", repeated words) through every temperature fallback, costing seconds. Longer audio uses
 the sequential decoder with its usual 30 s windows, prompts and temperature fallback.
 
-Whisper writes clean prose and drops "um" and "uh" unless its prompt shows them: every decode is prompted
-with a short disfluent sentence ahead of any earlier text, so the fillers a candidate says reach the
-transcript and the filler count (bench/fillers.py measures recall and precision with and without it).
+Whisper writes clean prose and drops "um" and "uh" unless its prompt shows them: a decode with no earlier
+text is prompted with a short disfluent sentence (`engine.speech_prompt`), so the fillers a candidate says
+reach the transcript and the filler count (bench/fillers.py measures recall and precision with and without it).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.domain.attempt import Transcript, Word
 from tpm_coach.errors import KnownError, TranscriptionError
-from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, clean_word
+from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, clean_word, speech_prompt
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,6 @@ _LOOP_COMPRESSION_RATIO = 2.4  # above this a decode is repeating itself (Whispe
 # Bound one window's output: fast speech is ~4 tokens/s; a loop stops early instead of at 448 tokens.
 _TOKENS_PER_S = 8
 _MAX_NEW_TOKENS = 200
-# Written the way people speak, so the model keeps writing fillers; it is never part of the transcript.
-FILLER_PROMPT = "Um, so, uh, I think, um, we did that."
 
 
 class FasterWhisperEngine:
@@ -96,7 +94,7 @@ class FasterWhisperEngine:
         if seconds < _MIN_AUDIO_S:
             return self._transcript([], [])
         model = self._get_model()
-        prompt = self._prompt(initial_prompt)
+        prompt = speech_prompt(initial_prompt, keep_fillers=self._keep_fillers)
         with self._run_lock:
             try:
                 if seconds <= SINGLE_WINDOW_S:
@@ -112,12 +110,6 @@ class FasterWhisperEngine:
                     f"transcription failed ({exc})", "try again; if it keeps failing choose another model"
                 ) from exc
         return self._transcript(texts, words)
-
-    def _prompt(self, initial_prompt: str | None) -> str | None:
-        earlier = initial_prompt.strip() if initial_prompt else ""
-        if self._keep_fillers:
-            return f"{FILLER_PROMPT} {earlier}".strip()
-        return earlier or None
 
     def _one_window(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float) -> list[Any]:
         faster_whisper: Any = importlib.import_module("faster_whisper")

@@ -14,7 +14,7 @@ import numpy as np
 from tpm_coach.call_guard import CallCancelled, CallGuard, CallTimedOut
 from tpm_coach.domain.attempt import Transcript, Word
 from tpm_coach.errors import TranscriptionError
-from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, clean_word, spread_words
+from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, clean_word, speech_prompt, spread_words
 
 DEADLINE_S = 120.0  # for one transcription, a retry and the plain-JSON fallback included
 _KEPT = "the recording is kept and can be transcribed again"
@@ -89,7 +89,8 @@ class RemoteEngine:
         base_url = str(self._client.base_url).rstrip("/")
         try:
             with self._guard.call(self._deadline_s):
-                response = self._request(payload, initial_prompt)
+                # Servers running Whisper keep fillers only when the prompt shows them, as the local model does.
+                response = self._request(payload, speech_prompt(initial_prompt))
         except CallCancelled as exc:
             raise TranscriptionError("transcription was stopped because the app is closing", _KEPT) from exc
         except CallTimedOut as exc:
