@@ -112,3 +112,31 @@ def test_an_engine_that_cannot_load_makes_finish_raise(tmp_path: Path) -> None:
 def test_only_16k_audio_is_accepted(whisper: TranscriptionEngine) -> None:
     with pytest.raises(ValueError, match="16000"):
         IncrementalTranscriber(whisper, samplerate=44100)
+
+
+def _audio_behind(
+    whisper: TranscriptionEngine, audio: FloatArray, policy: ChunkPolicy
+) -> tuple[list[float], Transcript]:
+    """Per live update: seconds of audio fed so far that its words do not reach yet; and the result."""
+    behind: list[float] = []
+    live: IncrementalTranscriber
+
+    def update(transcript: Transcript) -> None:
+        reach = max((w.end for w in transcript.words), default=0.0)
+        behind.append(live.duration_s - reach)
+
+    live = IncrementalTranscriber(whisper, on_update=update, policy=policy)
+    feed_like_a_recording(live, audio)
+    return behind, live.finish()
+
+
+@pytest.mark.usefixtures("need_espeak")
+def test_live_text_follows_a_sentence_before_its_pause(whisper: TranscriptionEngine, speech_dir: Path) -> None:
+    audio, reference = espeak_answer(speech_dir, 30, seed=2)
+    at_pauses, _ = _audio_behind(whisper, audio, ChunkPolicy(live_every_s=0.0))
+    between, result = _audio_behind(whisper, audio, ChunkPolicy())
+    # Fed in lockstep, "behind" is measured in audio, not wall time: the words said since the last pause show.
+    assert len(between) > len(at_pauses)
+    assert float(np.median(between)) < float(np.median(at_pauses))
+    assert float(np.median(between)) < 1.5
+    assert word_errors(reference, result.text).rate < 0.15  # the live-only decodes never reach the result

@@ -3,7 +3,9 @@
 One worker thread watches the growing recording. At each pause (Silero VAD) it transcribes the
 open stretch since the last frozen point, with the text before it as the prompt; once that
 stretch is `commit_s` long it is frozen and the next stretch starts at the pause. Until then the
-result is provisional and is simply redone, with more context, at the next pause. At `finish()`
+result is provisional and is simply redone, with more context, at the next pause. Between pauses, the
+words said since the last one are decoded on their own for the live text only (a sentence can run for
+several seconds without a pause; the candidate should see it appear as it is said). At `finish()`
 the open stretch is redone in one window when the runs so far say that fits the time budget;
 otherwise only the audio after the last transcribed pause is left to do. Seams are reconciled by
 dropping words repeated on both sides of a cut.
@@ -33,6 +35,8 @@ from tpm_coach.transcription.seams import join_chunks
 
 log = logging.getLogger(__name__)
 
+_REDO_MARGIN_S = 0.15  # at finish(), redo the open stretch past the budget when it costs at most this more
+
 
 @dataclass(frozen=True)
 class ChunkPolicy:
@@ -56,12 +60,16 @@ class ChunkPolicy:
     overlap_s: float = 0.0
     max_window_s: float = 28.5  # a stretch and its overlap together stay within one Whisper window
     finish_budget_s: float = 0.75  # at finish(), redo the whole open stretch in one window if it fits in this
+    # Live text between pauses: decode the words since the last decoded pause once this much more was said
+    # (0: only at pauses). Shown only; the pause decodes and finish() never use it.
+    live_every_s: float = 1.0
 
 
 @dataclass
 class IncrementalStats:
     committed_chunks: int = 0
     provisional_runs: int = 0
+    live_runs: int = 0  # decodes between pauses, for the live text only
     transcribe_s: float = 0.0  # time spent inside the engine, all runs
     finish_wait_s: float = 0.0  # at finish(): waiting for a run already in progress
     tail_audio_s: float = 0.0  # audio left to transcribe at finish()
@@ -115,6 +123,7 @@ class IncrementalTranscriber:
         self._committed: list[_Chunk] = []
         self._commit_at = 0
         self._provisional: _Chunk | None = None
+        self._live: _Chunk | None = None  # the words after the last decoded pause; display only
         self._checked_at = 0
         self._result: Transcript | None = None
         self._error: BaseException | None = None
@@ -150,6 +159,8 @@ class IncrementalTranscriber:
         chunks = list(self._committed)
         if self._provisional is not None:
             chunks.append(self._provisional)
+        if self._live is not None:
+            chunks.append(self._live)
         return self._make_transcript(chunks)
 
     def finish(self, timeout: float | None = None) -> Transcript:
@@ -230,6 +241,7 @@ class IncrementalTranscriber:
             return  # Stop came while looking for pauses: finish() covers this stretch, sooner
         if cut is not None and cut - done >= policy.min_new_audio_s * SAMPLE_RATE and _has_speech(speech, done, cut):
             chunk = self._transcribe(start, start + cut, self._committed)
+            self._live = None
             if cut >= policy.commit_s * SAMPLE_RATE:
                 self._commit(chunk)
             else:
@@ -238,8 +250,32 @@ class IncrementalTranscriber:
             self._notify()
         elif length >= policy.max_chunk_s * SAMPLE_RATE:
             forced = _forced_cut(self._audio[start:end], speech, policy)
+            self._live = None
             self._commit(self._transcribe(start, start + forced, self._committed))
             self._notify()
+        else:
+            self._step_live(start + done, end, speech, start)
+
+    def _step_live(self, since: int, end: int, speech: list[Region], offset: int) -> None:
+        """Decode what was said after the last decoded pause, for the live text, once enough more was said."""
+        every = round(self.policy.live_every_s * SAMPLE_RATE)
+        shown = self._live.end if self._live is not None else since
+        if (
+            self._finishing
+            or every <= 0
+            or end - shown < every
+            or not _has_speech(speech, shown - offset, end - offset)
+        ):
+            return
+        before = [*self._committed, *([self._provisional] if self._provisional else [])]
+        began = time.perf_counter()
+        piece = self._engine.transcribe(self._audio[since:end].copy(), initial_prompt=self._prompt(before))
+        spent = time.perf_counter() - began
+        self.stats.live_runs += 1
+        self.stats.transcribe_s += spent
+        self.stats.runs.append(((end - since) / SAMPLE_RATE, spent))
+        self._live = _Chunk(since, end, piece.text, offset_words(piece.words, since / SAMPLE_RATE))
+        self._notify()
 
     def _finish_work(self, end: int) -> None:
         began = time.perf_counter()
@@ -248,10 +284,15 @@ class IncrementalTranscriber:
         tail_start = self._commit_at
         open_s = (end - tail_start) / SAMPLE_RATE
         left = self.policy.finish_budget_s - self.stats.finish_wait_s
-        if self._provisional is not None and self._estimated_cost(open_s) > left:
-            # Too long to redo within the budget: keep the provisional text, transcribe only what follows.
-            chunks.append(self._provisional)
-            tail_start = self._provisional.end
+        if self._provisional is not None:
+            redo = self._estimated_cost(open_s)
+            tail_only = self._estimated_cost((end - self._provisional.end) / SAMPLE_RATE)
+            # A decode's fixed cost dominates short audio: when the tail is most of the open stretch, redoing
+            # it all costs little more and gives the words before and after the last pause one context.
+            if redo > left and redo - tail_only > _REDO_MARGIN_S:
+                # Too long to redo within the budget: keep the provisional text, transcribe only what follows.
+                chunks.append(self._provisional)
+                tail_start = self._provisional.end
         if end - tail_start >= 0.1 * SAMPLE_RATE:
             speech = self._speech(tail_start, end)
             if speech:
