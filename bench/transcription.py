@@ -37,6 +37,7 @@ from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine
 from tpm_coach.transcription.incremental import ChunkPolicy, IncrementalTranscriber
 from tpm_coach.transcription.pauses import SileroSpeechDetector
+from tpm_coach.transcription.speech_process import ProcessEngine
 
 BUDGET_S = 1.0
 LAG_BUDGET_S = 2.0
@@ -68,17 +69,19 @@ class Run:
 
 
 class PeakRss:
-    """Samples this process's resident memory every 10 ms while active; `peak_mb` is the highest seen."""
+    """Samples a process's resident memory every 10 ms while active (this one, or `pid`, e.g. the speech
+    process that holds the model); `peak_mb` is the highest seen."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | None = None) -> None:
         self.peak_mb = 0.0
+        self._statm = f"/proc/{pid}/statm" if pid else "/proc/self/statm"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         page_mb = os.sysconf("SC_PAGE_SIZE") / 1e6
         while True:
-            with open("/proc/self/statm") as statm:
+            with open(self._statm) as statm:
                 self.peak_mb = max(self.peak_mb, int(statm.read().split()[1]) * page_mb)
             if self._stop.wait(0.01):
                 return
@@ -161,18 +164,28 @@ def answers(args: argparse.Namespace, folder: Path) -> list[tuple[str, int, Floa
     return found
 
 
-def bench(args: argparse.Namespace) -> list[Run]:
-    engine = create_engine(TranscriptionSettings(model=args.model, threads=args.threads))
+def speech_engine(args: argparse.Namespace, warm: FloatArray) -> tuple[TranscriptionEngine, int | None]:
+    """The model in this process, or (--speech-process) in a fresh child process as the app runs it."""
+    settings = TranscriptionSettings(model=args.model, threads=args.threads)
+    engine: TranscriptionEngine = ProcessEngine(settings) if args.speech_process else create_engine(settings)
     engine.prepare()
+    engine.transcribe(warm)  # first decode allocates buffers; not part of any measurement
+    return engine, engine.pid if isinstance(engine, ProcessEngine) else None
+
+
+def bench(args: argparse.Namespace) -> list[Run]:
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="tpm-bench-") as folder:
         warm, _ = espeak_answer(Path(folder), 5, seed=99)
-        engine.transcribe(warm)  # first decode allocates buffers; not part of any measurement
+        engine, pid = speech_engine(args, warm)
         for group, seed, raw, reference in answers(args, Path(folder)):
             audio = end_at_last_word(raw)
-            with PeakRss() as inc_rss:
+            if isinstance(engine, ProcessEngine):
+                engine.close()
+                engine, pid = speech_engine(args, warm)  # each answer's memory measured from a fresh start
+            with PeakRss(pid) as inc_rss:
                 transcript, inc_latency, inc_busy, lags = run_incremental(engine, audio, args.fast, args.policy)
-            with PeakRss() as whole_rss:
+            with PeakRss(pid) as whole_rss:
                 whole_text, whole_latency = run_whole(engine, audio)
             run = Run(
                 group=group,
@@ -240,7 +253,8 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
         f"{RATIO_MEAN_GOAL}, worst <= {RATIO_WORST_GOAL}); pooled: all errors of the group over all its words;"
         f"\nStop: Stop -> full transcript (budget {BUDGET_S:.1f} s); lag: from a word's end in the audio to the first"
         f" live update holding it, wall seconds (goal: median < {LAG_BUDGET_S:.0f} s while recording at x1);"
-        "\nRTF: engine time while speaking / audio time; RSS: peak MB of the whole process while that mode ran."
+        "\nRTF: engine time while speaking / audio time; RSS: peak MB while that mode ran, of the whole bench process,"
+        "\nor with --speech-process of the child process holding the model (as in the app; fresh for each answer)."
     )
 
 
@@ -257,6 +271,11 @@ def main() -> int:
     parser.add_argument("--lengths", type=int, nargs="*", default=[60, 180])
     parser.add_argument("--seeds", type=int, default=5, help="espeak answers per length")
     parser.add_argument("--librivox", type=int, default=5, help="real-speech answers (LibriVox clips strung together)")
+    parser.add_argument(
+        "--speech-process",
+        action="store_true",
+        help="run the model in a child process as the app does; RSS is then that process's (the model's)",
+    )
     parser.add_argument("--policy", nargs="*", default=[], metavar="FIELD=VALUE", help="ChunkPolicy overrides")
     args = parser.parse_args()
     overrides: dict[str, Any] = {k: float(v) for k, v in (item.split("=", 1) for item in args.policy)}

@@ -94,6 +94,12 @@ class ProcessEngine:
     def model_name(self) -> str:
         return self._model_name
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs (its memory is the model's)."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
     def _ensure_child(self) -> Connection:
         if self._closed:
             raise TranscriptionError("the app is closing", "")
