@@ -3,6 +3,7 @@ recover answers an earlier run left unfinished and offer to finish them."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +67,11 @@ class StartupChecks:
         def done(name: str) -> None:
             self.model_loaded = True
             window.model_status.setText(f"Speech model: {name} ready")
+            # What start-up made (modules, banks, the window) lives as long as the app. A full garbage
+            # collection walks every such object holding the GIL, so the window waited for it whichever
+            # thread set it off (bench/ui_stall.py: 34 and 84 ms pauses while recording and on feedback);
+            # frozen, they are left out of every later collection.
+            gc.freeze()
 
         def failed(exc: Exception) -> None:
             window.model_status.setText("Speech model: not available")
