@@ -46,8 +46,8 @@ def test_retry_after_scoring_failed_keeps_the_answer(
 
     stub_llm.script(rubric_reply(window, score=4))
     qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: controller.phase is Phase.FEEDBACK, timeout=15_000)
-    assert window.practice.pages.currentIndex() == 3
+    qtbot.waitUntil(lambda: window.practice.pages.currentIndex() == 3, timeout=15_000)
+    assert controller.phase is Phase.FEEDBACK
     stored = window.context.attempts.get(attempt.id)
     assert stored.status is AttemptStatus.SCORED
     assert stored.score is not None and stored.score.scorer == "llm"

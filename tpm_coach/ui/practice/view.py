@@ -252,12 +252,18 @@ class PracticeView(QWidget):
             self.pages.setCurrentIndex(1)
         elif phase is Phase.FEEDBACK:
             self.feedback.show_state(snapshot)
-            self.pages.setCurrentIndex(3)
+            # Filling the page and laying it out anew take ~25 ms each: in two turns of the event loop the
+            # window never waits for both at once (bench/ui_stall.py: 50-84 ms in one turn).
+            QTimer.singleShot(0, self._show_feedback_page)
         elif phase is Phase.SUMMARY and snapshot.report is not None:
             self.summary.show_report(snapshot.report)
             self.pages.setCurrentIndex(2)
             if snapshot.session_id is not None:
                 self.session_finished.emit(snapshot.session_id)
+
+    def _show_feedback_page(self) -> None:
+        if self.snapshot is not None and self.snapshot.phase is Phase.FEEDBACK:
+            self.pages.setCurrentIndex(3)
 
     def _tick(self) -> None:
         if self.controller is None:
