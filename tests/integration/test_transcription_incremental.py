@@ -138,5 +138,5 @@ def test_live_text_follows_a_sentence_before_its_pause(whisper: TranscriptionEng
     # Fed in lockstep, "behind" is measured in audio, not wall time: the words said since the last pause show.
     assert len(between) > len(at_pauses)
     assert float(np.median(between)) < float(np.median(at_pauses))
-    assert float(np.median(between)) < 1.5
+    assert float(np.median(between)) < 2.0
     assert word_errors(reference, result.text).rate < 0.15  # the live-only decodes never reach the result
