@@ -24,6 +24,7 @@ from tests.conftest import REPO_ROOT
 from tests.support.app_data import data_snapshot, file_digests, populate, write_wav
 from tests.support.banks import bank
 from tests.support.case_counts import report_cases
+from tests.support.small_disk import mounted_tmpfs
 from tpm_coach.banks import BankLibrary, encode_bank, load_bank
 from tpm_coach.domain import Bank
 from tpm_coach.errors import KnownError, StorageError
@@ -212,19 +213,8 @@ def test_restore_on_a_full_disk(data_with_audio: DataPaths, tmp_path: Path) -> N
 # -- a real ENOSPC on a tiny tmpfs ---------------------------------------------------------------
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", str(mount_point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("a tmpfs cannot be mounted here (needs root); the RLIMIT_FSIZE cases cover a full disk")
-    try:
+    with mounted_tmpfs(tmp_path / "tiny", "512k", "; the RLIMIT_FSIZE cases cover a full disk") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def fill(disk: Path, leave_bytes: int) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.hub_server import HubBehaviour, bundled_tiny_en, hub_server
+from tests.support.small_disk import mounted_tmpfs
 from tests.support.speech import espeak_answer, have_espeak
 from tpm_coach.errors import TranscriptionError
 from tpm_coach.language.wer import wer
@@ -171,20 +171,9 @@ def test_the_apps_speech_process_reports_a_download_it_makes(hub_env: Path, monk
 @pytest.fixture
 def small_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A real 8 MB filesystem (tmpfs) as the speech-models folder: too small for the 78 MB model."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", str(mount_point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("a tmpfs cannot be mounted here (it needs root)")
-    monkeypatch.setenv("TPM_COACH_SPEECH_MODELS_DIR", str(mount_point))
-    try:
+    with mounted_tmpfs(tmp_path / "small-disk", "8m") as mount_point:
+        monkeypatch.setenv("TPM_COACH_SPEECH_MODELS_DIR", str(mount_point))
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def test_a_disk_too_small_is_said_before_downloading(small_disk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
