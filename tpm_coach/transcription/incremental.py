@@ -63,7 +63,8 @@ class ChunkPolicy:
     # Live text between pauses: decode the words since the last decoded pause once this much more was said
     # (0: only at pauses). Shown only; the pause decodes and finish() never use it. Each decode costs ~0.55 s
     # here however short (Whisper encodes a whole 30 s window): every 1.5 s, one was often still running at
-    # Stop (Stop -> transcript up to 2.0 s); every 2 s, the live text trails by 1.8 s (median), Stop <= 0.85 s.
+    # Stop (Stop -> transcript up to 2.0 s); every 2 s, the live text trails by 1.8 s (median) and Stop took
+    # 0.74-1.06 s on five 60 s answers (bench/transcription.py --speech-process).
     live_every_s: float = 2.0
 
 
