@@ -8,10 +8,10 @@ import json
 import sys
 from typing import Any
 
+from tpm_coach.cli.common import print_download_progress
 from tpm_coach.config import TranscriptionEngine, load_settings
 from tpm_coach.errors import TranscriptionError
 from tpm_coach.transcription.catalogue import CATALOGUE, RECOMMENDED, CatalogueModel, get, installed_dir, machine_allows
-from tpm_coach.transcription.download import DownloadProgress
 
 
 def register(subparsers: Any) -> None:
@@ -71,16 +71,6 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(report: DownloadProgress) -> None:
-    fraction = report.fraction
-    line = f"downloading {report.model}: {report.done_bytes / 1e6:.1f} MB"
-    if report.total_bytes:
-        line += f" of {report.total_bytes / 1e6:.1f} MB"
-    if fraction is not None:
-        line += f" ({fraction:.0%})"
-    print(f"\r{line}", end="", file=sys.stderr, flush=True)
-
-
 def _download(args: argparse.Namespace) -> int:
     from tpm_coach.transcription.download import download_model
 
@@ -89,7 +79,7 @@ def _download(args: argparse.Namespace) -> int:
         print(f"{model.name} is built in: nothing to download", file=sys.stderr)
         return 0
     try:
-        folder = download_model(model.name, model.repo, progress=_progress)
+        folder = download_model(model.name, model.repo, progress=print_download_progress)
     finally:
         print(file=sys.stderr)
     print(folder)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from tpm_coach.audio.loader import load_audio
+from tpm_coach.cli.common import print_download_progress
 from tpm_coach.config import load_settings
 from tpm_coach.language import compute_delivery_metrics
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE
-from tpm_coach.transcription.models import DownloadProgress
 
 
 def register(subparsers: Any) -> None:
@@ -32,20 +31,15 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=_transcribe)
 
 
-def _progress(report: DownloadProgress) -> None:
-    fraction = report.fraction
-    done = f"{report.done_bytes / 1e6:.0f} MB"
-    line = f"downloading {report.model}: {done}" + (f" ({fraction:.0%})" if fraction is not None else "")
-    print(f"\r{line}", end="", file=sys.stderr, flush=True)
-
-
 def _transcribe(args: argparse.Namespace) -> int:
     audio = load_audio(args.file)  # before loading any model: a bad file fails fast
     everything = load_settings()
     settings = everything.transcription
     if args.model:
         settings = settings.model_copy(update={"model": args.model})
-    engine = create_engine(settings, progress=_progress, allowed_plain_http_hosts=everything.llm.allow_plain_http_hosts)
+    engine = create_engine(
+        settings, progress=print_download_progress, allowed_plain_http_hosts=everything.llm.allow_plain_http_hosts
+    )
     transcript = engine.transcribe(audio)
     metrics = compute_delivery_metrics(transcript, duration_s=len(audio) / SAMPLE_RATE)
     if args.json:

@@ -49,6 +49,14 @@ class DownloadProgress:
             return None
         return min(1.0, self.done_bytes / self.total_bytes)
 
+    @property
+    def text(self) -> str:
+        """'base: 12 of 145 MB (8%)', or 'base: 12 MB' when the hub gave no size."""
+        done = f"{self.done_bytes / 1e6:.0f}"
+        if self.total_bytes is None or self.fraction is None:
+            return f"{self.model}: {done} MB"
+        return f"{self.model}: {done} of {self.total_bytes / 1e6:.0f} MB ({self.fraction:.0%})"
+
 
 ProgressCallback = Callable[[DownloadProgress], None]
 

@@ -21,10 +21,13 @@ __all__ = ["BUNDLED_MODEL", "DownloadProgress", "ProgressCallback", "ResolvedMod
 
 BUNDLED_MODEL = "tiny.en"
 _MODEL_FILES = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
-_OFFLINE_HINT = (
-    "connect to the internet and download it in Settings > Transcription (or with `tpm-coach speech-models "
-    "download NAME`), or choose the built-in 'tiny.en' model, or set the path of a downloaded model folder there"
-)
+
+
+def _offline_hint(name: str) -> str:
+    return (
+        f"connect to the internet and download it in Settings > Transcription (or with `tpm-coach speech-models "
+        f"download {name}`), or choose the built-in 'tiny.en' model, or set the path of a downloaded model folder there"
+    )
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def _named(
     if not allow_download or offline:
         raise TranscriptionError(
             f"the speech model '{name}' is not downloaded yet and downloads are turned off",
-            _OFFLINE_HINT.replace("NAME", name) + ("; unset HF_HUB_OFFLINE to allow downloads" if offline else ""),
+            _offline_hint(name) + ("; unset HF_HUB_OFFLINE to allow downloads" if offline else ""),
         )
     path = download_model(name, repo_id, progress=progress, root=models_dir)
     return ResolvedModel(path=path, name=name, source="download")

@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_CHILD_NICENESS = 10
+CHILD_NICENESS = 10
 _STOP_TIMEOUT_S = 3.0
 
 
 def _serve(conn: Connection, settings_json: str) -> None:
     """The child: build the engine, then answer requests until told to quit or the pipe closes."""
     with contextlib.suppress(OSError):
-        os.nice(_CHILD_NICENESS)
+        os.nice(CHILD_NICENESS)
     from tpm_coach.transcription import create_engine
 
     engine = None

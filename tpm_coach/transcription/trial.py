@@ -19,6 +19,8 @@ from typing import Any
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.errors import KnownError, TranscriptionError
 from tpm_coach.paths import assets_dir
+from tpm_coach.transcription.engine import SAMPLE_RATE
+from tpm_coach.transcription.speech_process import CHILD_NICENESS
 
 WINDOW_S = 28.0  # the longest stretch the incremental path hands the model in one go
 TAIL_S = 5.0  # about what is left to transcribe when the candidate presses Stop
@@ -29,8 +31,6 @@ STOP_BUDGET_S = 1.0  # DESIGN.md: transcript complete within 1.0 s of pressing S
 LIVE_RTF_BUDGET = 0.5
 MEMORY_BUDGET_MB = 500.0  # the peak memory goal for transcribing a long answer
 TRIAL_TIMEOUT_S = 900.0
-_CHILD_NICENESS = 10  # as the app's own speech process runs
-RATE = 16000
 
 StageCallback = Callable[[str], None]
 
@@ -49,7 +49,7 @@ class Sample:
 
     @property
     def seconds(self) -> float:
-        return len(self.audio) / RATE
+        return len(self.audio) / SAMPLE_RATE
 
 
 def shipped_sample() -> Sample:
@@ -157,7 +157,7 @@ def judge(numbers: dict[str, Any]) -> list[str]:
 def _child(conn: Connection, settings_json: str, window: Any, tail: Any) -> None:
     """In the child: load the model, time a window and a tail, report peak memory."""
     with contextlib.suppress(OSError):
-        os.nice(_CHILD_NICENESS)
+        os.nice(CHILD_NICENESS)  # as the app's own speech process runs
     try:
         from tpm_coach.transcription import create_engine
 
@@ -167,11 +167,11 @@ def _child(conn: Connection, settings_json: str, window: Any, tail: Any) -> None
         engine = create_engine(settings)
         engine.prepare()
         load_s = time.perf_counter() - began
-        conn.send(("stage", f"transcribing {len(window) / RATE:.0f} s of speech"))
+        conn.send(("stage", f"transcribing {len(window) / SAMPLE_RATE:.0f} s of speech"))
         began = time.perf_counter()
         window_text = engine.transcribe(window).text
         window_s = time.perf_counter() - began
-        conn.send(("stage", f"transcribing the last {len(tail) / RATE:.0f} s"))
+        conn.send(("stage", f"transcribing the last {len(tail) / SAMPLE_RATE:.0f} s"))
         tail_s = float("inf")
         for _ in range(TAIL_RUNS):
             began = time.perf_counter()
@@ -262,8 +262,8 @@ def measure_model(
 ) -> TrialResult:
     """Measure the local model of `settings` (an installed or bundled one) on `sample`."""
     whole = sample.seconds <= WINDOW_S + 1.0
-    window = sample.audio if whole else sample.audio[: round(WINDOW_S * RATE)]
-    tail = sample.audio[-round(TAIL_S * RATE) :]
+    window = sample.audio if whole else sample.audio[: round(WINDOW_S * SAMPLE_RATE)]
+    tail = sample.audio[-round(TAIL_S * SAMPLE_RATE) :]
     numbers = _run_child(settings, window, tail, cancel=cancel or threading.Event(), stage=stage, timeout_s=timeout_s)
     word_error_rate = None
     if sample.reference is not None and whole:
@@ -273,8 +273,8 @@ def measure_model(
     from tpm_coach.transcription.factory import cpu_threads
 
     measured = {
-        "window_audio_s": len(window) / RATE,
-        "tail_audio_s": len(tail) / RATE,
+        "window_audio_s": len(window) / SAMPLE_RATE,
+        "tail_audio_s": len(tail) / SAMPLE_RATE,
         **{k: numbers[k] for k in ("load_s", "window_s", "tail_s", "peak_memory_mb")},
     }
     return TrialResult(

@@ -21,7 +21,6 @@ from tpm_coach.practice.recovery import FinishOutcome, finish_attempts, unfinish
 from tpm_coach.practice.wiring import attempts_for_worker
 from tpm_coach.transcription.speech_model import SpeechModel
 from tpm_coach.ui.messages import MessageSink
-from tpm_coach.ui.settings.speech_models import download_text
 from tpm_coach.ui.tasks import QtTaskRunner
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,7 @@ class StartupChecks:
         window = self.window
         window.model_status.setText("Speech model: loading…")
         window.speech.download_progress = lambda report: window.runner.post(
-            lambda: window.model_status.setText(f"Speech model: downloading {download_text(report)}")
+            lambda: window.model_status.setText(f"Speech model: downloading {report.text}")
         )
 
         def done(name: str) -> None:

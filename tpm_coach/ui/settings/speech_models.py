@@ -32,6 +32,7 @@ from tpm_coach.transcription.catalogue import (
 )
 from tpm_coach.transcription.download import DownloadCancelled, DownloadProgress
 from tpm_coach.transcription.trial import TrialCancelled, TrialResult
+from tpm_coach.ui.settings.transcription import language_note
 from tpm_coach.ui.style import button, label
 from tpm_coach.ui.tasks import QtTaskRunner
 from tpm_coach.ui.workers import Worker
@@ -60,23 +61,6 @@ def _download_and_measure(
     sample = choose_sample(recording)
     trial = settings.model_copy(update={"model": model.name, "engine": TranscriptionEngine.LOCAL})
     return measure_model(trial, sample, cancel=cancel, stage=progress)
-
-
-def download_text(report: DownloadProgress) -> str:
-    """'base: 12 of 145 MB (8%)', or without the total when the hub gave none."""
-    done = f"{report.done_bytes / 1e6:.0f}"
-    if report.total_bytes is None or report.fraction is None:
-        return f"{report.model}: {done} MB"
-    return f"{report.model}: {done} of {report.total_bytes / 1e6:.0f} MB ({report.fraction:.0%})"
-
-
-def language_sentence(model: CatalogueModel, language: str) -> str:
-    if not model.multilingual:
-        return "With it, answers must be in English."
-    return (
-        f"It knows {model.languages}; answers are transcribed as '{language}' (Settings) and scored in English, "
-        "so answer in English."
-    )
 
 
 class SpeechModelsPanel(QWidget):
@@ -165,7 +149,7 @@ class SpeechModelsPanel(QWidget):
             self.advice.setText(
                 f"Recommended for this computer: {model.name} ({model.size_mb} MB), more accurate than the "
                 f"built-in {bundled.name} ({model.accuracy_text} against {bundled.accuracy_text}). "
-                + language_sentence(model, self._settings().language)
+                + language_note(model.name, self._settings().language)
             )
         self.download.setText("Measure on this computer" if here else "Download and measure")
         self.download.setEnabled(not busy)
@@ -199,7 +183,7 @@ class SpeechModelsPanel(QWidget):
     def _on_progress(self, report: object) -> None:
         if isinstance(report, DownloadProgress):
             fraction = report.fraction
-            self.status.setText(f"Downloading {download_text(report)}")
+            self.status.setText(f"Downloading {report.text}")
             if fraction is not None:
                 self.progress.setValue(round(fraction * _STEPS))
         else:
