@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -86,3 +87,35 @@ def test_the_model_loads_once_and_a_broken_model_is_a_clear_error(tmp_path: Path
         engine.prepare()
     with pytest.raises(TranscriptionError, match="compute type"):
         create_engine(TranscriptionSettings(compute_type="no-such-type")).prepare()
+
+
+@pytest.mark.usefixtures("need_librivox", "need_espeak")
+def test_the_encoder_sees_the_audio_and_a_little_padding_not_a_whole_window(speech_dir: Path) -> None:
+    windows: list[int] = []
+
+    def factory() -> object:
+        from faster_whisper import WhisperModel
+
+        from tpm_coach.transcription.models import resolve_model
+
+        model = WhisperModel(str(resolve_model("tiny.en").path), compute_type="int8", cpu_threads=2)
+        encode = model.encode
+
+        def recording_encode(features: np.ndarray, *args: object, **kwargs: object) -> object:
+            windows.append(features.shape[-1])
+            return encode(features, *args, **kwargs)
+
+        model.encode = recording_encode
+        return model
+
+    engine = FasterWhisperEngine(factory, TranscriptionSettings(threads=2))
+    clip = librivox_clips()[0]  # 7.1 s
+    assert word_errors(clip.reference, engine.transcribe(load_audio(clip.path)).text).rate <= MAX_CLIP_WER
+    answer, reference = espeak_answer(speech_dir, 20, seed=1)
+    answer = answer[: 16000 * 22]
+    transcript = engine.transcribe(answer)
+    assert word_errors(reference, transcript.text).rate <= 0.25  # the reference runs on past the cut
+    seconds = len(answer) / 16000
+    # 100 feature frames per second: the 15 s minimum, then the answer rounded up plus 1 s.
+    assert windows == [1500, round((math.ceil(seconds) + 1) * 100)]
+    assert transcript.words[-1].end >= seconds - 3.0

@@ -3,8 +3,10 @@
 Audio up to `SINGLE_WINDOW_S` is decoded as exactly one Whisper window (faster-whisper's batched
 pipeline with a batch of one): the sequential decoder would seek back to the last word and run a
 second window over the few hundred milliseconds after it, where a prompted model tends to loop
-("...", repeated words) through every temperature fallback, costing seconds. Longer audio uses
-the sequential decoder with its usual 30 s windows, prompts and temperature fallback.
+("...", repeated words) through every temperature fallback, costing seconds. That window is cut to the
+audio plus a little padding (at least 15 s) rather than padded to 30 s, which makes a short decode about
+three times cheaper; a decode that repeats itself is redone in a full window. Longer audio uses the
+sequential decoder with its usual 30 s windows, prompts and temperature fallback.
 
 Whisper writes clean prose and drops "um" and "uh" unless its prompt shows them: a decode with no earlier
 text is prompted with a short disfluent sentence (`engine.speech_prompt`), so the fillers a candidate says
@@ -13,6 +15,7 @@ reach the transcript and the filler count (bench/fillers.py measures recall and 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import math
@@ -35,6 +38,12 @@ _LOOP_COMPRESSION_RATIO = 2.4  # above this a decode is repeating itself (Whispe
 # Bound one window's output: fast speech is ~4 tokens/s; a loop stops early instead of at 448 tokens.
 _TOKENS_PER_S = 8
 _MAX_NEW_TOKENS = 200
+# The encoder sees the audio plus this much of the padding, at least _MIN_WINDOW_S, instead of a whole 30 s
+# window: its cost grows with the window (tiny.en int8, 2 cores: 0.40 s for 30 s, 0.10 s for 15 s), and
+# it was most of every short decode. Shorter than 15 s, short decodes began to repeat themselves and
+# the LibriVox answers lost words (bench/transcription.py, 5 x 60 s espeak + 5 LibriVox, lockstep).
+_MIN_WINDOW_S = 15.0
+_WINDOW_MARGIN_S = 1.0
 
 
 class FasterWhisperEngine:
@@ -99,7 +108,10 @@ class FasterWhisperEngine:
             try:
                 if seconds <= SINGLE_WINDOW_S:
                     segments = self._one_window(model, samples, prompt, seconds)
-                    if any(s.compression_ratio > _LOOP_COMPRESSION_RATIO for s in segments):
+                    if _looped(segments) and _window_s(seconds) < 30.0:
+                        log.info("decode of %.1f s repeated itself; redoing it in a full window", seconds)
+                        segments = self._one_window(model, samples, prompt, seconds, full=True)
+                    if _looped(segments):
                         log.info("decode of %.1f s repeated itself; redoing it with temperature fallback", seconds)
                         segments = self._sequential(model, samples, prompt)
                 else:
@@ -111,9 +123,11 @@ class FasterWhisperEngine:
                 ) from exc
         return self._transcript(texts, words)
 
-    def _one_window(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float) -> list[Any]:
-        faster_whisper: Any = importlib.import_module("faster_whisper")
-        pipeline = faster_whisper.BatchedInferencePipeline(model)  # holds per-call state: one per call
+    def _one_window(
+        self, model: Any, samples: FloatArray, prompt: str | None, seconds: float, *, full: bool = False
+    ) -> list[Any]:
+        window_s = 30.0 if full else _window_s(seconds)
+        pipeline = _short_window_pipeline()(model, window_s)  # holds per-call state: one per call
         segments, _info = pipeline.transcribe(
             samples,
             language=self._settings.language or None,
@@ -159,3 +173,27 @@ class FasterWhisperEngine:
             engine=self.engine_name,
             model=self._model_name,
         )
+
+
+def _looped(segments: list[Any]) -> bool:
+    return any(s.compression_ratio > _LOOP_COMPRESSION_RATIO for s in segments)
+
+
+def _window_s(seconds: float) -> float:
+    return min(30.0, max(_MIN_WINDOW_S, math.ceil(seconds) + _WINDOW_MARGIN_S))
+
+
+@functools.cache
+def _short_window_pipeline() -> Any:
+    """faster-whisper's batched pipeline with the encoder input cut to `window_s` instead of padded to 30 s."""
+    faster_whisper: Any = importlib.import_module("faster_whisper")
+
+    class ShortWindowPipeline(faster_whisper.BatchedInferencePipeline):  # type: ignore[misc]
+        def __init__(self, model: Any, window_s: float) -> None:
+            super().__init__(model)
+            self.window_frames = round(window_s * model.frames_per_second)
+
+        def forward(self, features: Any, tokenizer: Any, chunks_metadata: Any, options: Any) -> Any:
+            return super().forward(features[..., : self.window_frames], tokenizer, chunks_metadata, options)
+
+    return ShortWindowPipeline

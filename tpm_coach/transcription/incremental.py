@@ -61,11 +61,10 @@ class ChunkPolicy:
     max_window_s: float = 28.5  # a stretch and its overlap together stay within one Whisper window
     finish_budget_s: float = 0.75  # at finish(), redo the whole open stretch in one window if it fits in this
     # Live text between pauses: decode the words since the last decoded pause once this much more was said
-    # (0: only at pauses). Shown only; the pause decodes and finish() never use it. Each decode costs ~0.55 s
-    # here however short (Whisper encodes a whole 30 s window): every 1.5 s, one was often still running at
-    # Stop (Stop -> transcript up to 2.0 s); every 2 s, the live text trails by 1.8 s (median) and Stop took
-    # 0.74-1.06 s on five 60 s answers (bench/transcription.py --speech-process).
-    live_every_s: float = 2.0
+    # (0: only at pauses). Shown only; the pause decodes and finish() never use it. On five 60 s answers fed
+    # in real time (bench/transcription.py --speech-process), every 1 s: the live text trails by 0.82 s
+    # (median) and Stop -> transcript took 0.35-0.64 s; every 2 s: 1.22 s and 0.38-0.62 s.
+    live_every_s: float = 1.0
 
 
 @dataclass
@@ -314,7 +313,7 @@ class IncrementalTranscriber:
             slope, intercept = np.polyfit(lengths, np.array([r[1] for r in runs]), 1)
             estimate = float(intercept + max(0.0, slope) * audio_s)
         else:
-            estimate = 0.35 + 0.03 * audio_s  # tiny.en int8 on two cores, with a margin
+            estimate = 0.2 + 0.03 * audio_s  # tiny.en int8 on two cores
         return estimate * 1.15
 
     def _transcribe(self, start: int, end: int, before: list[_Chunk]) -> _Chunk:
