@@ -35,7 +35,7 @@ def _row(name: str, results: list[TrialResult]) -> str:
         return f"{statistics.median(values):5.2f} / {max(values):5.2f}"
 
     stop = pair([r.projected_stop_s / STOP_BUDGET_S for r in results])
-    live = pair([r.window_rtf / LIVE_RTF_BUDGET for r in results])
+    live = pair([r.projected_live_rtf / LIVE_RTF_BUDGET for r in results])
     memory = pair([r.peak_memory_mb / MEMORY_BUDGET_MB for r in results])
     wers = [r.wer for r in results if r.wer is not None]
     wer = f"{statistics.median(wers):.3f}" if wers else "  -  "

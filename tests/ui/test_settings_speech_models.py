@@ -75,7 +75,7 @@ def test_download_measure_and_use_the_recommended_model(
     qtbot.mouseClick(panel.download, qtbot_button())
     assert panel.cancel.isVisible() and not panel.download.isEnabled()
     qtbot.waitUntil(lambda: not panel.running, timeout=MEASURE_MS)
-    assert panel.cost.text().startswith("On this computer base transcribes at"), panel.status.text()
+    assert panel.cost.text().startswith("On this computer base keeps the live text going with"), panel.status.text()
     assert "MB of memory" in panel.cost.text()
     assert "the sample answer shipped with the app" in panel.status.text()
     downloading = [v for v in seen if v > 0]

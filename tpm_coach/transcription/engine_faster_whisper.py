@@ -5,7 +5,7 @@ pipeline with a batch of one): the sequential decoder would seek back to the las
 second window over the few hundred milliseconds after it, where a prompted model tends to loop
 ("...", repeated words) through every temperature fallback, costing seconds. That window is cut to the
 audio plus a little padding (at least 15 s) rather than padded to 30 s, which makes a short decode about
-three times cheaper; a decode that repeats itself is redone in a full window. Longer audio uses the
+three times cheaper; a decode that repeats itself is redone without the earlier text. Longer audio uses the
 sequential decoder with its usual 30 s windows, prompts and temperature fallback.
 
 Whisper writes clean prose and drops "um" and "uh" unless its prompt shows them: a decode with no earlier
@@ -108,9 +108,12 @@ class FasterWhisperEngine:
             try:
                 if seconds <= SINGLE_WINDOW_S:
                     segments = self._one_window(model, samples, prompt, seconds)
-                    if _looped(segments) and _window_s(seconds) < 30.0:
-                        log.info("decode of %.1f s repeated itself; redoing it in a full window", seconds)
-                        segments = self._one_window(model, samples, prompt, seconds, full=True)
+                    unprompted = speech_prompt(None, keep_fillers=self._keep_fillers)
+                    if _looped(segments) and prompt != unprompted:
+                        # Mostly a few seconds cut off mid-sentence after a long prompt: without the earlier
+                        # text none of the loops collected from the transcription bench came back.
+                        log.info("decode of %.1f s repeated itself; redoing it without the earlier text", seconds)
+                        segments = self._one_window(model, samples, unprompted, seconds)
                     if _looped(segments):
                         log.info("decode of %.1f s repeated itself; redoing it with temperature fallback", seconds)
                         segments = self._sequential(model, samples, prompt)
@@ -123,11 +126,8 @@ class FasterWhisperEngine:
                 ) from exc
         return self._transcript(texts, words)
 
-    def _one_window(
-        self, model: Any, samples: FloatArray, prompt: str | None, seconds: float, *, full: bool = False
-    ) -> list[Any]:
-        window_s = 30.0 if full else _window_s(seconds)
-        pipeline = _short_window_pipeline()(model, window_s)  # holds per-call state: one per call
+    def _one_window(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float) -> list[Any]:
+        pipeline = _short_window_pipeline()(model, _window_s(seconds))  # holds per-call state: one per call
         segments, _info = pipeline.transcribe(
             samples,
             language=self._settings.language or None,
