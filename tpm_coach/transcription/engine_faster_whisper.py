@@ -116,7 +116,7 @@ class FasterWhisperEngine:
                         segments = self._one_window(model, samples, unprompted, seconds)
                     if _looped(segments):
                         log.info("decode of %.1f s repeated itself; redoing it with temperature fallback", seconds)
-                        segments = self._sequential(model, samples, prompt)
+                        segments = self._sequential(model, samples, unprompted)
                 else:
                     segments = self._sequential(model, samples, prompt)
                 texts, words = self._collect(segments)
