@@ -43,7 +43,7 @@ def test_tiny_en_is_measured_on_the_shipped_sample() -> None:
 def test_the_verdict_names_every_budget_missed() -> None:
     fine = {"window_s": 2.0, "window_audio_s": 28.0, "tail_s": 0.4, "peak_memory_mb": 300.0}
     assert judge(fine) == []
-    # A tail of 0.75 s: 1.5 s after Stop (a decode like it may be running at Stop) and 0.75 s of work per second of speech.
+    # A tail of 0.75 s: 1.5 s after Stop (a decode like it may still be running) and 0.75 s of work per second.
     slow = {**fine, "tail_s": 0.75, "peak_memory_mb": 900.0}
     reasons = judge(slow)
     assert len(reasons) == 3
