@@ -43,11 +43,11 @@ def test_tiny_en_is_measured_on_the_shipped_sample() -> None:
 def test_the_verdict_names_every_budget_missed() -> None:
     fine = {"window_s": 2.0, "window_audio_s": 28.0, "tail_s": 0.4, "peak_memory_mb": 300.0}
     assert judge(fine) == []
-    # A tail of 0.75 s: 1.5 s after Stop (a decode like it may still be running) and 0.75 s of work per second.
-    slow = {**fine, "tail_s": 0.75, "peak_memory_mb": 900.0}
+    # A tail of 1.1 s: 2.2 s after Stop (a decode like it may still be running), one such decode per 2 s of speech.
+    slow = {**fine, "tail_s": 1.1, "peak_memory_mb": 900.0}
     reasons = judge(slow)
     assert len(reasons) == 3
-    assert "1.5 s after Stop" in reasons[0] and "per second of speech" in reasons[1] and "900 MB" in reasons[2]
+    assert "2.2 s after Stop" in reasons[0] and "per second of speech" in reasons[1] and "900 MB" in reasons[2]
 
 
 def test_a_long_own_recording_is_preferred_to_the_sample(tmp_path: Path) -> None:

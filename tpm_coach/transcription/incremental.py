@@ -62,9 +62,10 @@ class ChunkPolicy:
     finish_budget_s: float = 0.75  # at finish(), redo the whole open stretch in one window if it fits in this
     # Live text between pauses: decode the words since the last decoded pause once this much more was said
     # (0: only at pauses). Shown only; the pause decodes and finish() never use it. On five 60 s answers fed
-    # in real time (bench/transcription.py --speech-process), every 1 s: the live text trails by 0.82 s
-    # (median) and Stop -> transcript took 0.35-0.64 s; every 2 s: 1.22 s and 0.38-0.62 s.
-    live_every_s: float = 1.0
+    # in real time (bench/transcription.py --speech-process), every 2 s: the live text trails by 1.22 s
+    # (median), Stop -> transcript took 0.38-0.62 s; every 1 s: 0.82 s and 0.35-0.64 s, but the window then
+    # stalled up to 59 ms while recording (26 ms at 2 s; bench/ui_stall.py).
+    live_every_s: float = 2.0
 
 
 @dataclass
