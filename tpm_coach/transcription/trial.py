@@ -152,7 +152,7 @@ class TrialResult:
 
 def projected_stop_s(tail_s: float) -> float:
     """Stop -> transcript: the tail, after a decode of about its length that may still be running at Stop
-    (bench/transcription.py in real time: tiny.en 0.35-0.64 s against a tail of 0.36 s here, base 0.80-2.98 s)."""
+    (bench/transcription.py in real time: tiny.en 0.38-0.62 s against a tail of 0.36 s here, base 0.76-1.47 s)."""
     return 2 * tail_s
 
 
