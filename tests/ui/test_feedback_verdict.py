@@ -43,7 +43,7 @@ def test_verdict_names_strength_and_fix_in_the_answers_words(
     window.resize(1180, 800)  # the window's default size
     use_stub_llm(window.context, stub_llm)
     stub_llm.script(_uneven_reply(window))
-    start_one_question(qtbot, window)
+    start_one_question(qtbot, window, skill="planning-strategy")  # a question the typed answer addresses
     page = window.practice.question
     qtbot.mouseClick(page.type_instead, Qt.MouseButton.LeftButton)
     page.typed.setPlainText(ANSWER)
