@@ -21,6 +21,10 @@ def test_a_spoken_answer_shows_each_measure_against_its_target(qtbot: QtBot) -> 
     assert fillers.startswith("Fillers: 1 (1.0 a minute), target at most 3 a minute.")
     assert pauses.startswith("Long pauses: 0")
     assert card.values["time"] == "1:01"
+    values = [v for v in card.findChildren(QLabel) if v.objectName() == "ScoreSmall"]
+    marked = {v.text(): bool(v.property("offTarget")) for v in values}
+    assert marked["172"] is True  # the pace is outside its target, and shown in the warning colour
+    assert marked["1"] is False
 
 
 def test_a_typed_answer_shows_no_pace_or_speaking_time(qtbot: QtBot) -> None:

@@ -24,8 +24,8 @@ class CriterionCard(QFrame):
         header = QHBoxLayout()
         header.setSpacing(8)
         _, marker = criterion_colour(index)
-        dot = label("●", "", self)
-        dot.setStyleSheet(f"color: {marker}; font-size: 14px;")
+        dot = label(f'<span style="color:{marker}; font-size:14px;">●</span>', "", self)
+        dot.setTextFormat(Qt.TextFormat.RichText)  # the app's own colour; a widget style sheet costs a restyle
         dot.setToolTip("Evidence for this criterion is highlighted in this colour in the transcript")
         header.addWidget(dot)
         self.toggle = QToolButton(self)

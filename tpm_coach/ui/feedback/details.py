@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from tpm_coach.display_text import escape_html
 from tpm_coach.domain import DeliveryMetrics, StarCheck
 from tpm_coach.language.targets import delivery_readings
-from tpm_coach.ui.style import format_duration, label
+from tpm_coach.ui.style import format_duration, label, repolish
 
 
 class BulletCard(QFrame):
@@ -122,7 +122,7 @@ class MetricsCard(QFrame):
         self.targets = []
         for row, reading in enumerate(delivery_readings(metrics, typed=False), start=2):
             if not reading.on_target:
-                shown[reading.key].setStyleSheet("color: #b45309;")
+                shown[reading.key].setProperty("offTarget", True)
             line = f"{reading.name}: {reading.value}, target {reading.target}. {reading.explanation}"
             self.targets.append(line)
             grid.addWidget(label(line, "Muted", self._content, wrap=True), row, 0, 1, 4)
@@ -167,9 +167,7 @@ class StarCard(QFrame):
             chip.setObjectName("Chip" if present else "ChipWarn")
             chip.setText(("✓ " if present else "✗ ") + name.title())
             chip.setAccessibleName(f"{name.title()}: {'covered' if present else 'missing'}")
-            chip.setStyleSheet(chip.styleSheet())  # re-resolve the object-name selector
-            chip.style().unpolish(chip)
-            chip.style().polish(chip)
+            repolish(chip)  # the object name picks the style
             if not present:
                 missing.append(name)
         self.hint.setText(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from tpm_coach.display_text import escape_html
 from tpm_coach.domain import CriterionScore
@@ -47,7 +46,11 @@ def transcript_html(text: str, criteria: Sequence[CriterionScore], names: Sequen
 
 
 class TranscriptView(SafeTextBrowser):
-    """Read-only transcript. With `fit_content`, it grows to its text instead of scrolling inside a page."""
+    """Read-only transcript. With `fit_content`, it grows to its text instead of scrolling inside a page.
+
+    The fitted height is a height for the width offered, as a wrapped label's is, so the page is laid out
+    in one pass; resizing to the text after each layout made Qt lay the whole feedback page out twice.
+    """
 
     def __init__(self, parent: QWidget | None = None, *, fit_content: bool = False) -> None:
         super().__init__(parent)
@@ -56,23 +59,50 @@ class TranscriptView(SafeTextBrowser):
         self.setAccessibleName("Transcript")
         self.plain = ""
         self._fit = fit_content
+        self._heights: dict[int, int] = {}
         if fit_content:
             self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
+            policy = self.sizePolicy()
+            policy.setVerticalPolicy(QSizePolicy.Policy.Preferred)
+            policy.setHeightForWidth(True)
+            self.setSizePolicy(policy)
 
-    def _fit_height(self) -> None:
-        margins = self.contentsMargins()
-        height = self.document().size().height() + margins.top() + margins.bottom() + 4
-        self.setFixedHeight(max(self.minimumSizeHint().height(), min(int(height), 4000)))
+    def hasHeightForWidth(self) -> bool:
+        return self._fit
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def heightForWidth(self, width: int) -> int:
+        if not self._fit:
+            return super().heightForWidth(width)
+        height = self._heights.get(width)
+        if height is None:
+            margins = self.contentsMargins()
+            document = self.document().clone(self)  # measuring must not relayout the text on screen
+            document.setTextWidth(max(1, width - margins.left() - margins.right()))
+            height = max(
+                self.minimumHeight(), min(int(document.size().height()) + margins.top() + margins.bottom() + 4, 4000)
+            )
+            document.deleteLater()
+            self._heights[width] = height
+        return height
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.heightForWidth(hint.width())) if self._fit else hint
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange):
+            self._relayout()
+        super().changeEvent(event)
+
+    def _relayout(self) -> None:
+        self._heights.clear()
         if self._fit:
-            self._fit_height()
+            self.updateGeometry()
 
     def show_transcript(self, text: str, criteria: Sequence[CriterionScore] = (), names: Sequence[str] = ()) -> None:
         self.plain = text
         if not text.strip():
             self.setHtml('<p style="color:#6b7280;">(nothing was transcribed)</p>')
-            return
-        self.setHtml(transcript_html(text, criteria, names))
+        else:
+            self.setHtml(transcript_html(text, criteria, names))
+        self._relayout()

@@ -49,6 +49,9 @@ class FeedbackView(QScrollArea):
         self.setObjectName("Page")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Feedback is nearly always taller than the window: a scroll bar that comes and goes with it narrows the
+        # page after it was laid out, and Qt lays every wrapped line out again at the new width.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         body = QWidget(self)
         body.setObjectName("PageBody")
         self.setWidget(body)

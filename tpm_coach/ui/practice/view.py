@@ -253,8 +253,9 @@ class PracticeView(QWidget):
         elif phase is Phase.FEEDBACK:
             self.feedback.show_state(snapshot)
             # Filling the page and laying it out anew take ~25 ms each: in two turns of the event loop the
-            # window never waits for both at once (bench/ui_stall.py: 50-84 ms in one turn).
-            QTimer.singleShot(0, self._show_feedback_page)
+            # window never waits for both at once (bench/ui_stall.py: 50-95 ms in one turn). Not 0 ms: that
+            # posts an event, which Qt delivers in the same pass as the one that brought the score.
+            QTimer.singleShot(1, self._show_feedback_page)
         elif phase is Phase.SUMMARY and snapshot.report is not None:
             self.summary.show_report(snapshot.report)
             self.pages.setCurrentIndex(2)
