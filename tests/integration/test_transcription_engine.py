@@ -50,6 +50,19 @@ def test_a_prompt_is_accepted_and_silence_gives_no_words(whisper: TranscriptionE
     assert whisper.transcribe(np.zeros(100, dtype=np.float32)).text == ""
 
 
+@pytest.mark.usefixtures("need_espeak")
+@pytest.mark.parametrize("earlier", ["...", "Okay. Okay. Okay. Okay. Okay."])
+def test_a_prompt_that_derails_the_decode_does_not_cost_the_answer(
+    whisper: TranscriptionEngine, speech_dir: Path, earlier: str
+) -> None:
+    # Prompted with these, tiny.en hears this 20 s answer as "..." or as its one sentence about a risk review
+    # (measured: 1 and 11 words); Whisper base did the same to a whole stretch after the disfluent prompt.
+    audio, reference = espeak_answer(speech_dir, 20, seed=1)
+    transcript = whisper.transcribe(audio, initial_prompt=earlier)
+    assert word_errors(reference, transcript.text).rate <= 0.25
+    assert transcript.words[0].start < 2.0 and transcript.words[-1].end >= len(audio) / 16000 - 3.0
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("need_espeak")
 def test_audio_longer_than_one_window_is_transcribed_whole(whisper: TranscriptionEngine, speech_dir: Path) -> None:

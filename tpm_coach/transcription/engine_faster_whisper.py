@@ -5,8 +5,10 @@ pipeline with a batch of one): the sequential decoder would seek back to the las
 second window over the few hundred milliseconds after it, where a prompted model tends to loop
 ("...", repeated words) through every temperature fallback, costing seconds. That window is cut to the
 audio plus a little padding (at least 15 s) rather than padded to 30 s, which makes a short decode about
-three times cheaper; a decode that repeats itself is redone without the earlier text. Longer audio uses the
-sequential decoder with its usual 30 s windows, prompts and temperature fallback.
+three times cheaper; a decode that repeats itself is redone without the earlier text, and one that leaves most
+of the speech out (under one word a second of it) without any prompt, keeping the better of the two. Longer
+audio uses the sequential decoder with its usual 30 s windows, prompts and temperature fallback, redone
+without a prompt when it goes astray in the same ways.
 
 Whisper writes clean prose and drops "um" and "uh" unless its prompt shows them: a decode with no earlier
 text is prompted with a short disfluent sentence (`engine.speech_prompt`), so the fillers a candidate says
@@ -44,6 +46,9 @@ _MAX_NEW_TOKENS = 200
 # the LibriVox answers lost words (bench/transcription.py, 5 x 60 s espeak + 5 LibriVox, lockstep).
 _MIN_WINDOW_S = 15.0
 _WINDOW_MARGIN_S = 1.0
+# A decode with fewer words than this per second of speech (after the voice detector) lost its way.
+_DERAILED_WORDS_PER_S = 1.0
+_DERAILED_MIN_SPEECH_S = 4.0
 
 
 class FasterWhisperEngine:
@@ -107,18 +112,12 @@ class FasterWhisperEngine:
         with self._run_lock:
             try:
                 if seconds <= SINGLE_WINDOW_S:
-                    segments = self._one_window(model, samples, prompt, seconds)
-                    unprompted = speech_prompt(None, keep_fillers=self._keep_fillers)
-                    if _looped(segments) and prompt != unprompted:
-                        # Mostly a few seconds cut off mid-sentence after a long prompt: without the earlier
-                        # text none of the loops collected from the transcription bench came back.
-                        log.info("decode of %.1f s repeated itself; redoing it without the earlier text", seconds)
-                        segments = self._one_window(model, samples, unprompted, seconds)
-                    if _looped(segments):
-                        log.info("decode of %.1f s repeated itself; redoing it with temperature fallback", seconds)
-                        segments = self._sequential(model, samples, unprompted)
+                    segments = self._single(model, samples, prompt, seconds)
                 else:
-                    segments = self._sequential(model, samples, prompt)
+                    segments, speech_s = self._sequential(model, samples, prompt)
+                    if prompt is not None and (_looped(segments) or _derailed(segments, speech_s)):
+                        log.info("decode of %.1f s went astray; redoing it without a prompt", seconds)
+                        segments = _better(segments, self._sequential(model, samples, None)[0])
                 texts, words = self._collect(segments)
             except (RuntimeError, ValueError) as exc:
                 raise TranscriptionError(
@@ -126,9 +125,30 @@ class FasterWhisperEngine:
                 ) from exc
         return self._transcript(texts, words)
 
-    def _one_window(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float) -> list[Any]:
+    def _single(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float) -> list[Any]:
+        """One window, redone when the decode repeats itself or leaves most of the speech out."""
+        segments, speech_s = self._one_window(model, samples, prompt, seconds)
+        unprompted = speech_prompt(None, keep_fillers=self._keep_fillers)
+        if _looped(segments) and prompt != unprompted:
+            # Mostly a few seconds cut off mid-sentence after a long prompt: without the earlier text none of
+            # the loops collected from the transcription bench came back.
+            log.info("decode of %.1f s repeated itself; redoing it without the earlier text", seconds)
+            segments, speech_s = self._one_window(model, samples, unprompted, seconds)
+        if prompt is not None and _derailed(segments, speech_s):
+            # Whisper base, prompted with the disfluent sentence, heard 19 s of a clear answer as "I".
+            log.info("decode of %.1f s left most of the speech out; redoing it without a prompt", seconds)
+            segments = _better(segments, self._one_window(model, samples, None, seconds)[0])
+        if _looped(segments):
+            log.info("decode of %.1f s repeated itself; redoing it with temperature fallback", seconds)
+            segments = _better(segments, self._sequential(model, samples, unprompted)[0])
+        return segments
+
+    def _one_window(
+        self, model: Any, samples: FloatArray, prompt: str | None, seconds: float
+    ) -> tuple[list[Any], float]:
+        """The segments and the seconds of speech the voice detector found in the audio."""
         pipeline = _short_window_pipeline()(model, _window_s(seconds))  # holds per-call state: one per call
-        segments, _info = pipeline.transcribe(
+        segments, info = pipeline.transcribe(
             samples,
             language=self._settings.language or None,
             beam_size=self._settings.beam_size,
@@ -138,10 +158,10 @@ class FasterWhisperEngine:
             batch_size=1,
             max_new_tokens=min(_MAX_NEW_TOKENS, math.ceil(seconds * _TOKENS_PER_S) + 16),
         )
-        return list(segments)
+        return list(segments), _speech_s(info)
 
-    def _sequential(self, model: Any, samples: FloatArray, prompt: str | None) -> list[Any]:
-        segments, _info = model.transcribe(
+    def _sequential(self, model: Any, samples: FloatArray, prompt: str | None) -> tuple[list[Any], float]:
+        segments, info = model.transcribe(
             samples,
             language=self._settings.language or None,
             beam_size=self._settings.beam_size,
@@ -151,7 +171,7 @@ class FasterWhisperEngine:
             condition_on_previous_text=True,
         )
         # Segments are generated lazily: the decoding happens while iterating.
-        return list(segments)
+        return list(segments), _speech_s(info)
 
     @staticmethod
     def _collect(segments: Iterable[Any]) -> tuple[list[str], list[Word]]:
@@ -177,6 +197,25 @@ class FasterWhisperEngine:
 
 def _looped(segments: list[Any]) -> bool:
     return any(s.compression_ratio > _LOOP_COMPRESSION_RATIO for s in segments)
+
+
+def _word_count(segments: list[Any]) -> int:
+    return sum(len(s.words or []) for s in segments)
+
+
+def _speech_s(info: Any) -> float:
+    after_vad = getattr(info, "duration_after_vad", None)
+    return float(after_vad if after_vad is not None else info.duration)
+
+
+def _derailed(segments: list[Any], speech_s: float) -> bool:
+    """Far fewer words than the speech holds: people say two to three words in a second of speech."""
+    return speech_s >= _DERAILED_MIN_SPEECH_S and _word_count(segments) < _DERAILED_WORDS_PER_S * speech_s
+
+
+def _better(first: list[Any], second: list[Any]) -> list[Any]:
+    """Of two decodes of the same audio: one that does not repeat itself, then the one with more words."""
+    return max((first, second), key=lambda segments: (not _looped(segments), _word_count(segments)))
 
 
 def _window_s(seconds: float) -> float:
