@@ -13,6 +13,7 @@ from tpm_coach.config import load_settings
 from tpm_coach.language import compute_delivery_metrics
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE
+from tpm_coach.transcription.incremental import transcribe_recording
 
 
 def register(subparsers: Any) -> None:
@@ -40,7 +41,7 @@ def _transcribe(args: argparse.Namespace) -> int:
     engine = create_engine(
         settings, progress=print_download_progress, allowed_plain_http_hosts=everything.llm.allow_plain_http_hosts
     )
-    transcript = engine.transcribe(audio)
+    transcript = transcribe_recording(engine, audio)
     metrics = compute_delivery_metrics(transcript, duration_s=len(audio) / SAMPLE_RATE)
     if args.json:
         payload = {

@@ -85,8 +85,9 @@ def build_services(
 
     def transcribe_file(path: Path) -> Transcript:
         from tpm_coach.audio.loader import load_audio
+        from tpm_coach.transcription.incremental import transcribe_recording
 
-        return speech.engine().transcribe(load_audio(path))
+        return transcribe_recording(speech.engine(), load_audio(path))
 
     def delivery_metrics(transcript: Transcript) -> DeliveryMetrics:
         from tpm_coach.language import compute_delivery_metrics
