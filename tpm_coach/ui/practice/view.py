@@ -54,6 +54,9 @@ def _scrolled(page: QWidget, parent: QWidget) -> QScrollArea:
     area = QScrollArea(parent)
     area.setObjectName("Page")
     area.setWidgetResizable(True)
+    # A scroll bar that comes and goes as the page grows (the live text while recording) narrows the page, and
+    # Qt lays every wrapped line out again: recording stalled 28-57 ms with it, 25-28 ms without (bench/ui_stall.py).
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
     page.setObjectName("PageBody")
     area.setWidget(page)
     return area
