@@ -9,6 +9,7 @@ audio to the first update that holds it); per group the mean and worst ratio, RT
 
     .venv/bin/python bench/transcription.py [--fast 1] [--seeds 5] [--lengths 60 180] [--librivox 5]
         [--model tiny.en|FOLDER]   (scripts/install-speech-models puts Whisper base in a folder)
+        [--shifts 0.1 0.2]         (each answer again, started later: how much one decode's ratio is chance)
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class Run:
     lags: list[float] = field(default_factory=list)
     inc_rss_mb: float = 0.0
     whole_rss_mb: float = 0.0
+    # The same answer started a little later (--shifts): both modes again, for accuracy only.
+    inc_shifted: list[WordErrors] = field(default_factory=list)
+    whole_shifted: list[WordErrors] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -67,6 +71,20 @@ class Run:
         if self.whole.errors == 0:
             return 1.0 if self.inc.errors == 0 else math.inf
         return self.inc.rate / self.whole.rate
+
+    @property
+    def shifted_ratio(self) -> float:
+        """The ratio of the two modes' error counts summed over the answer and its shifted starts: one decode of
+        one answer rests on a handful of words, which a start 0.1 s later changes (see --shifts)."""
+        inc = self.inc.errors + sum(e.errors for e in self.inc_shifted)
+        whole = self.whole.errors + sum(e.errors for e in self.whole_shifted)
+        return inc / whole if whole else (1.0 if inc == 0 else math.inf)
+
+    @property
+    def whole_spread(self) -> float:
+        """The whole file's own swing: its highest WER over the shifted starts against its lowest."""
+        rates = [self.whole.rate, *(e.rate for e in self.whole_shifted)]
+        return max(rates) / min(rates) if min(rates) else math.inf
 
 
 class PeakRss:
@@ -202,6 +220,12 @@ def bench(args: argparse.Namespace) -> list[Run]:
                 inc_rss_mb=inc_rss.peak_mb,
                 whole_rss_mb=whole_rss.peak_mb,
             )
+            for shift_s in args.shifts:
+                # As if the candidate had pressed Record a moment earlier: the same speech, other cut points.
+                shifted = np.concatenate([np.zeros(round(shift_s * SAMPLE_RATE), dtype=audio.dtype), audio])
+                inc_text = run_incremental(engine, shifted, args.fast, args.policy)[0].text
+                run.inc_shifted.append(word_errors(reference, inc_text))
+                run.whole_shifted.append(word_errors(reference, run_whole(engine, shifted)[0]))
             runs.append(run)
             print(
                 f"  {group} seed {seed}: WER {run.inc.rate:.3f} / {run.whole.rate:.3f} = {run.ratio:.2f}",
@@ -219,6 +243,7 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
     header = (
         f"{'answer':<14}{'seed':>5}{'audio s':>9}{'WER inc':>9}{'WER whole':>10}{'ratio':>7}"
         f"{'Stop s':>8}{'wait s':>8}{'whole s':>8}{'lag p50 s':>10}{'lag p90 s':>10}"
+        + (f"{'ratio, shifts':>14}{'whole swing':>12}" if args.shifts else "")
     )
     print(header)
     print("-" * len(header))
@@ -228,11 +253,13 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
             f"{run.group:<14}{run.seed:>5}{run.answer_s:>9.1f}{run.inc.rate:>9.3f}{run.whole.rate:>10.3f}"
             f"{run.ratio:>7.2f}{run.inc_latency:>8.2f}{run.inc_wait_s:>8.2f}{run.whole_latency:>8.2f}"
             f"{statistics.median(lags):>10.2f}{lags[int(0.9 * (len(lags) - 1))]:>10.2f}"
+            + (f"{run.shifted_ratio:>14.2f}{run.whole_spread:>12.2f}" if args.shifts else "")
         )
     print()
     header = (
         f"{'answer':<14}{'runs':>5}{'ratio mean':>11}{'worst':>7}{'pooled':>8}{'Stop worst':>11}{'/ budget':>9}"
         f"{'lag p50':>8}{'/ 2 s':>7}{'RTF':>7}{'RSS inc':>8}{'RSS whole':>10}"
+        + (f"{'shifts: mean':>13}{'worst':>7}" if args.shifts else "")
     )
     print(header)
     print("-" * len(header))
@@ -249,6 +276,11 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
             f"{group:<14}{len(chosen):>5}{statistics.mean(ratios):>11.2f}{max(ratios):>7.2f}{pooled:>8.2f}"
             f"{stop:>11.2f}{stop / BUDGET_S:>9.2f}{lag:>8.2f}{lag / LAG_BUDGET_S:>7.2f}{rtf:>7.3f}"
             f"{max(r.inc_rss_mb for r in chosen):>8.0f}{max(r.whole_rss_mb for r in chosen):>10.0f}"
+            + (
+                f"{statistics.mean(r.shifted_ratio for r in chosen):>13.2f}{max(r.shifted_ratio for r in chosen):>7.2f}"
+                if args.shifts
+                else ""
+            )
         )
     print(
         "\nratio: incremental WER / whole-file WER of the same answer (goals: mean <= "
@@ -259,6 +291,12 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
         "\nRTF: engine time while speaking / audio time; RSS: peak MB while that mode ran, of the whole bench process,"
         "\nor with --speech-process of the child process holding the model (as in the app; fresh for each answer)."
     )
+    if args.shifts:
+        print(
+            f"ratio, shifts: both modes' errors summed over the answer as recorded and started {args.shifts} s later"
+            "\n(silence in front), incremental over whole; whole swing: the whole file's highest WER over those"
+            " starts against its lowest."
+        )
 
 
 def main() -> int:
@@ -278,6 +316,14 @@ def main() -> int:
         "--speech-process",
         action="store_true",
         help="run the model in a child process as the app does; RSS is then that process's (the model's)",
+    )
+    parser.add_argument(
+        "--shifts",
+        type=float,
+        nargs="*",
+        default=[],
+        metavar="SECONDS",
+        help="run each answer again with this much silence in front, for both modes (accuracy only)",
     )
     parser.add_argument("--policy", nargs="*", default=[], metavar="FIELD=VALUE", help="ChunkPolicy overrides")
     args = parser.parse_args()

@@ -204,8 +204,7 @@ def _word_count(segments: list[Any]) -> int:
 
 
 def _speech_s(info: Any) -> float:
-    after_vad = getattr(info, "duration_after_vad", None)
-    return float(after_vad if after_vad is not None else info.duration)
+    return float(info.duration_after_vad)  # the whole audio when the voice detector is off
 
 
 def _derailed(segments: list[Any], speech_s: float) -> bool:

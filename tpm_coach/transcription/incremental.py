@@ -396,9 +396,8 @@ def transcribe_recording(
     transcribed whole when its live transcription failed, at recovery and by `tpm-coach transcribe`.
     """
     samples = np.asarray(audio, dtype=np.float32).reshape(-1)
-    policy = ChunkPolicy()
     # Offline there is no one to show text to: no live decodes, and no stretch decoded again as it grows.
-    policy = replace(policy, min_new_audio_s=policy.commit_s, live_every_s=0.0, check_every_s=2.0)
+    policy = replace(ChunkPolicy(), min_new_audio_s=ChunkPolicy.commit_s, live_every_s=0.0, check_every_s=2.0)
     transcriber = IncrementalTranscriber(engine, policy=policy, detector=detector)
     step = round(policy.check_every_s * SAMPLE_RATE)
     try:
