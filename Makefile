@@ -20,11 +20,12 @@ $(VENV)/.lint: pyproject.toml | $(VENV)/.app
 	$(BIN)/pip install -q -e '.[lint]'
 	touch $@
 
-$(VENV)/.test: pyproject.toml scripts/install-model-server scripts/install-judge-models | $(VENV)/.app
+$(VENV)/.test: pyproject.toml scripts/install-model-server scripts/install-judge-models scripts/install-speech-models | $(VENV)/.app
 	scripts/install-system-deps test
 	$(BIN)/pip install -q -e '.[test]'
 	scripts/install-model-server $(BIN)
 	scripts/install-judge-models $(BIN) 0.5b
+	scripts/install-speech-models $(BIN)
 	touch $@
 
 run: $(VENV)/.app
