@@ -4,6 +4,8 @@ scorer failing with something other than a ScoringError, which no real scorer ca
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,20 @@ def test_the_scoring_job_records_the_failure_without_the_controller(tmp_path: Pa
     stored = h.attempts.get(attempt_id)
     assert stored.status is AttemptStatus.SCORING_FAILED
     assert "RuntimeError: the scorer broke" in stored.status_reason
+
+
+@pytest.mark.parametrize(("provider", "loads_openai"), [("ollama", True), ("offline", False)])
+def test_the_answer_path_is_imported_ahead_of_the_first_answer(provider: str, loads_openai: bool) -> None:
+    # A fresh interpreter: this one has imported everything already.
+    code = (
+        "import sys\n"
+        "from tpm_coach.config import LlmProvider, LlmSettings, Settings\n"
+        "from tpm_coach.practice.wiring import preload_answer_path\n"
+        "assert 'openai' not in sys.modules and 'tpm_coach.audio.recorder' not in sys.modules\n"
+        f"preload_answer_path(Settings(llm=LlmSettings(provider=LlmProvider('{provider}'))))\n"
+        "print('openai' in sys.modules, 'tpm_coach.audio.recorder' in sys.modules,"
+        " 'tpm_coach.transcription.incremental' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(loads_openai), "True", "True"]

@@ -6,6 +6,7 @@ the GUI thread's connection is never shared across threads.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -26,13 +27,29 @@ from tpm_coach.transcription.speech_model import SpeechModel
 if TYPE_CHECKING:
     from tpm_coach.call_guard import Cancellation
 
-__all__ = ["attempts_for_worker", "build_services"]
+__all__ = ["attempts_for_worker", "build_services", "preload_answer_path"]
 
 
 def _sounddevice() -> ModuleType:
     from tpm_coach.audio.devices import import_sounddevice
 
     return import_sounddevice()
+
+
+def preload_answer_path(settings: Settings) -> None:
+    """Import what recording, transcribing and scoring an answer need, ahead of the first one.
+
+    They are imported on first use to keep start-up short; but that use came as the first question showed and
+    the microphone opened, and an import holds the interpreter between its steps while the window waits for
+    it (`openai` alone takes 0.35 s; bench/ui_stall.py: a 93 ms pause while opening the microphone).
+    `sounddevice` is not among them: importing it lists the audio devices, and a headset plugged in before the
+    first answer should be on that list.
+    """
+    modules = ["tpm_coach.audio.recorder", "tpm_coach.transcription.incremental", "tpm_coach.language"]
+    if settings.llm.enabled:
+        modules += ["tpm_coach.scoring.llm", "tpm_coach.scoring.warm"]
+    for name in modules:
+        importlib.import_module(name)
 
 
 def build_services(

@@ -18,7 +18,7 @@ from tpm_coach.errors import KnownError
 from tpm_coach.maintenance import DatabaseHealth, DatabaseState, check_database, restore_backup
 from tpm_coach.practice.ports import PracticeServices
 from tpm_coach.practice.recovery import FinishOutcome, finish_attempts, unfinished_attempt_ids
-from tpm_coach.practice.wiring import attempts_for_worker
+from tpm_coach.practice.wiring import attempts_for_worker, preload_answer_path
 from tpm_coach.transcription.speech_model import SpeechModel
 from tpm_coach.ui.messages import MessageSink
 from tpm_coach.ui.tasks import QtTaskRunner
@@ -42,6 +42,16 @@ class StartupHost(Protocol):
     def refresh_views(self) -> None: ...
 
 
+def keep_out_of_collections() -> None:
+    """Leave every object made so far out of later garbage collections.
+
+    What start-up makes (modules, banks, the window) lives as long as the app. A full collection walks every
+    such object holding the GIL, so the window waited for it whichever thread set it off (bench/ui_stall.py:
+    34 and 84 ms pauses while recording and on feedback, 30-80 ms ones while the model loaded).
+    """
+    gc.freeze()
+
+
 class StartupChecks:
     def __init__(self, window: StartupHost) -> None:
         self.window = window
@@ -51,6 +61,7 @@ class StartupChecks:
         self.model_loaded = False
 
     def run(self) -> None:
+        keep_out_of_collections()  # the modules and the window, while the model loads
         self.load_speech_model()
         self.check_database()
         self.recover_answers()
@@ -66,11 +77,13 @@ class StartupChecks:
         def done(name: str) -> None:
             self.model_loaded = True
             window.model_status.setText(f"Speech model: {name} ready")
-            # What start-up made (modules, banks, the window) lives as long as the app. A full garbage
-            # collection walks every such object holding the GIL, so the window waited for it whichever
-            # thread set it off (bench/ui_stall.py: 34 and 84 ms pauses while recording and on feedback);
-            # frozen, they are left out of every later collection.
-            gc.freeze()
+            keep_out_of_collections()  # and what loading it made
+            settings = window.context.settings
+            window.runner.submit(
+                lambda: preload_answer_path(settings),
+                lambda _: keep_out_of_collections(),
+                lambda exc: log.warning("preloading the answer path failed: %s", exc),  # first use says why
+            )
 
         def failed(exc: Exception) -> None:
             window.model_status.setText("Speech model: not available")
