@@ -47,7 +47,7 @@ def keep_out_of_collections() -> None:
 
     What start-up makes (modules, banks, the window) lives as long as the app. A full collection walks every
     such object holding the GIL, so the window waited for it whichever thread set it off (bench/ui_stall.py:
-    34 and 84 ms pauses while recording and on feedback, 30-80 ms ones while the model loaded).
+    34 and 84 ms pauses while recording and on feedback; the window just shown takes 28-63 ms to walk).
     """
     gc.freeze()
 
