@@ -151,18 +151,3 @@ def test_a_saved_recording_is_transcribed_in_stretches_without_losing_sentences(
     starts = [w.start for w in transcript.words]
     assert starts == sorted(starts)
     assert starts[0] < 1.5 and transcript.words[-1].end >= len(audio) / SAMPLE_RATE - 3.0
-
-
-@pytest.mark.usefixtures("need_librivox")
-def test_a_stretch_that_copies_its_prompt_is_decoded_again_without_it() -> None:
-    from tpm_coach.transcription.catalogue import installed_dir
-
-    if installed_dir("base") is None:
-        pytest.skip("Whisper base is not installed here (scripts/install-speech-models VENV_BIN installs it)")
-    base = create_engine(TranscriptionSettings(model="base", threads=2))
-    # Prompted with the sentences before it, Whisper base wrote them out again in place of the 10 s that
-    # followed them in this answer (WER 0.20; 0.014 when that stretch is decoded without them).
-    audio, reference = librivox_story(4)
-    feeding = IncrementalTranscriber(base)
-    feed_like_a_recording(feeding, audio)
-    assert word_errors(reference, feeding.finish().text).rate <= 0.05

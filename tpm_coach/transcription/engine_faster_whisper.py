@@ -21,7 +21,6 @@ import functools
 import importlib
 import logging
 import math
-import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -37,8 +36,6 @@ log = logging.getLogger(__name__)
 
 SINGLE_WINDOW_S = 29.0
 _MIN_AUDIO_S = 0.1  # shorter than this, Whisper only invents words
-# A decode repeating this many words of its prompt in a row most likely copied it rather than heard it.
-_ECHO_WORDS = 8
 _LOOP_COMPRESSION_RATIO = 2.4  # above this a decode is repeating itself (Whisper's own threshold)
 # Bound one window's output: fast speech is ~4 tokens/s; a loop stops early instead of at 448 tokens.
 _TOKENS_PER_S = 8
@@ -132,11 +129,10 @@ class FasterWhisperEngine:
         """One window, redone when the decode repeats itself or leaves most of the speech out."""
         segments, speech_s = self._one_window(model, samples, prompt, seconds)
         unprompted = speech_prompt(None, keep_fillers=self._keep_fillers)
-        if prompt != unprompted and (_looped(segments) or _echoes(segments, prompt)):
+        if _looped(segments) and prompt != unprompted:
             # Mostly a few seconds cut off mid-sentence after a long prompt: without the earlier text none of
-            # the loops collected from the transcription bench came back. Whisper base also wrote out the
-            # prompt's last sentences in place of 10 s of other speech (a LibriVox answer: WER 0.20 for 0.014).
-            log.info("decode of %.1f s repeated itself or its prompt; redoing it without the earlier text", seconds)
+            # the loops collected from the transcription bench came back.
+            log.info("decode of %.1f s repeated itself; redoing it without the earlier text", seconds)
             segments, speech_s = self._one_window(model, samples, unprompted, seconds)
         if prompt is not None and _derailed(segments, speech_s):
             # Whisper base, prompted with the disfluent sentence, heard 19 s of a clear answer as "I".
@@ -201,21 +197,6 @@ class FasterWhisperEngine:
 
 def _looped(segments: list[Any]) -> bool:
     return any(s.compression_ratio > _LOOP_COMPRESSION_RATIO for s in segments)
-
-
-def _echoes(segments: list[Any], prompt: str | None) -> bool:
-    """The decode holds a run of words that the prompt holds too, word for word."""
-    if not prompt:
-        return False
-    said = _plain_words(" ".join(s.text for s in segments))
-    earlier = _plain_words(prompt)
-    n = _ECHO_WORDS
-    runs = {tuple(earlier[i : i + n]) for i in range(len(earlier) - n + 1)}
-    return any(tuple(said[i : i + n]) in runs for i in range(len(said) - n + 1))
-
-
-def _plain_words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
 
 
 def _word_count(segments: list[Any]) -> int:
