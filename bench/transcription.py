@@ -327,8 +327,12 @@ def main() -> int:
     )
     parser.add_argument("--policy", nargs="*", default=[], metavar="FIELD=VALUE", help="ChunkPolicy overrides")
     args = parser.parse_args()
-    overrides: dict[str, Any] = {k: float(v) for k, v in (item.split("=", 1) for item in args.policy)}
-    args.policy = replace(ChunkPolicy(), **overrides)
+    defaults = ChunkPolicy()
+    # Each value as its field's type: prompt_words is a count (a float there breaks slicing).
+    overrides: dict[str, Any] = {
+        k: type(getattr(defaults, k))(float(v)) for k, v in (item.split("=", 1) for item in args.policy)
+    }
+    args.policy = replace(defaults, **overrides)
     if args.lengths and not have_espeak():
         print("espeak-ng is needed (Debian: apt install espeak-ng)", file=sys.stderr)
         return 2
