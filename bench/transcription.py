@@ -67,24 +67,28 @@ class Run:
 
     @property
     def ratio(self) -> float:
-        """Incremental WER over whole-file WER; 1.0 when both are exact, infinite when only the whole file is."""
-        if self.whole.errors == 0:
-            return 1.0 if self.inc.errors == 0 else math.inf
-        return self.inc.rate / self.whole.rate
+        """Incremental WER over whole-file WER (both against the same reference words)."""
+        return error_ratio(self.inc.errors, self.whole.errors)
 
     @property
     def shifted_ratio(self) -> float:
         """The ratio of the two modes' error counts summed over the answer and its shifted starts: one decode of
         one answer rests on a handful of words, which a start 0.1 s later changes (see --shifts)."""
         inc = self.inc.errors + sum(e.errors for e in self.inc_shifted)
-        whole = self.whole.errors + sum(e.errors for e in self.whole_shifted)
-        return inc / whole if whole else (1.0 if inc == 0 else math.inf)
+        return error_ratio(inc, self.whole.errors + sum(e.errors for e in self.whole_shifted))
 
     @property
     def whole_spread(self) -> float:
         """The whole file's own swing: its highest WER over the shifted starts against its lowest."""
         rates = [self.whole.rate, *(e.rate for e in self.whole_shifted)]
         return max(rates) / min(rates) if min(rates) else math.inf
+
+
+def error_ratio(inc_errors: int, whole_errors: int) -> float:
+    """1.0 when both are exact, infinite when only the whole file is."""
+    if whole_errors == 0:
+        return 1.0 if inc_errors == 0 else math.inf
+    return inc_errors / whole_errors
 
 
 class PeakRss:
