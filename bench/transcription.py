@@ -189,7 +189,7 @@ def answers(args: argparse.Namespace, folder: Path) -> list[tuple[str, int, Floa
 
 def speech_engine(args: argparse.Namespace, warm: FloatArray) -> tuple[TranscriptionEngine, int | None]:
     """The model in this process, or (--speech-process) in a fresh child process as the app runs it."""
-    settings = TranscriptionSettings(model=args.model, threads=args.threads)
+    settings = TranscriptionSettings(model=args.model, threads=args.threads, beam_size=args.beam_size)
     engine: TranscriptionEngine = ProcessEngine(settings) if args.speech_process else create_engine(settings)
     engine.prepare()
     engine.transcribe(warm)  # first decode allocates buffers; not part of any measurement
@@ -313,6 +313,7 @@ def main() -> int:
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--model", default="tiny.en", help="a model name or a CTranslate2 model folder")
+    parser.add_argument("--beam-size", type=int, default=TranscriptionSettings().beam_size)
     parser.add_argument("--lengths", type=int, nargs="*", default=[60, 180])
     parser.add_argument("--seeds", type=int, default=5, help="espeak answers per length")
     parser.add_argument("--librivox", type=int, default=5, help="real-speech answers (LibriVox clips strung together)")

@@ -106,7 +106,9 @@ class TranscriptionSettings(_Section):
     model: str = Field(default="tiny.en", description="'tiny.en' (bundled), a named Whisper model or a folder.")
     compute_type: str = "int8"
     threads: int = Field(default=0, ge=0, le=64, description="0 lets the engine choose.")
-    beam_size: int = Field(default=1, ge=1, le=10)
+    beam_size: int = Field(
+        default=1, ge=1, le=10, description="1 decodes greedily (fastest); Whisper base and larger use at least 5."
+    )
     language: str = "en"
     remote_base_url: str = ""
     remote_model: str = "whisper-1"

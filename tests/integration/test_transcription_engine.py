@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.support.speech import espeak_answer, librivox_clips, silence
+from tests.support.speech import espeak_answer, librivox_clips, librivox_story, silence
 from tpm_coach.audio.loader import load_audio
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.errors import TranscriptionError
@@ -63,6 +63,34 @@ def test_a_prompt_that_derails_the_decode_does_not_cost_the_answer(
     assert transcript.words[0].start < 2.0 and transcript.words[-1].end >= len(audio) / 16000 - 3.0
 
 
+@pytest.mark.usefixtures("need_librivox")
+def test_a_decode_that_skips_speech_is_redone() -> None:
+    from tpm_coach.transcription.catalogue import installed_dir
+
+    if installed_dir("base") is None:
+        pytest.skip("Whisper base is not installed here (scripts/install-speech-models VENV_BIN installs it)")
+    # A 25 s stretch the incremental path cut from this story, prompted with what was said before it: Whisper
+    # base (beam 5) wrote only its last 10 s, which repeat the prompt, and stretched its second word over the
+    # 9 s of other speech before them. Too many words for the words-per-second check to catch.
+    story, _ = librivox_story(4)
+    stretch = story[round(18.128 * 16000) : round(43.0 * 16000)]
+    said_before = (
+        "Had he married a more amiable woman, he might have been made still more respectable than he was. He might"
+        " even have been made amiable himself. And Mr. John Dashwood had then leisure to consider how much there"
+        " might be prudently in his power to do for them."
+    )
+    reference = (
+        "unless to be rather cold hearted and rather selfish is to be ill disposed he was not an ill disposed young"
+        " man he was not an ill disposed young man he might even have been made amiable himself and mister john"
+        " dashwood had then leisure to consider how much there might be prudently in his power to do for them"
+    )
+    engine = create_engine(TranscriptionSettings(model="base", threads=2, beam_size=5))
+    transcript = engine.transcribe(stretch, initial_prompt=said_before)
+    assert word_errors(reference, transcript.text).rate <= 0.15, transcript.text
+    assert transcript.words[0].start < 2.0
+    assert max(w.end - w.start for w in transcript.words) <= 3.0
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("need_espeak")
 def test_audio_longer_than_one_window_is_transcribed_whole(whisper: TranscriptionEngine, speech_dir: Path) -> None:
@@ -100,6 +128,47 @@ def test_the_model_loads_once_and_a_broken_model_is_a_clear_error(tmp_path: Path
         engine.prepare()
     with pytest.raises(TranscriptionError, match="compute type"):
         create_engine(TranscriptionSettings(compute_type="no-such-type")).prepare()
+
+
+class _BeamSpy:
+    """The model's CTranslate2 decoder, noting the beam width of each generate() call."""
+
+    def __init__(self, decoder: object) -> None:
+        self._decoder = decoder
+        self.beams: list[int] = []
+
+    def generate(self, *args: object, **kwargs: object) -> object:
+        self.beams.append(int(kwargs["beam_size"]))  # type: ignore[call-overload]
+        return self._decoder.generate(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._decoder, name)
+
+
+@pytest.mark.usefixtures("need_librivox")
+def test_a_draft_decodes_greedily_and_a_final_one_with_the_beam() -> None:
+    spy: list[_BeamSpy] = []
+
+    def factory() -> object:
+        from faster_whisper import WhisperModel
+
+        from tpm_coach.transcription.models import resolve_model
+
+        model = WhisperModel(str(resolve_model("tiny.en").path), compute_type="int8", cpu_threads=2)
+        spy.append(_BeamSpy(model.model))
+        model.model = spy[0]
+        return model
+
+    engine = FasterWhisperEngine(factory, TranscriptionSettings(threads=2, beam_size=3))
+    clip = librivox_clips()[3]
+    audio = load_audio(clip.path)
+    final = engine.transcribe(audio)
+    assert set(spy[0].beams) == {3}
+    spy[0].beams.clear()
+    draft = engine.transcribe(audio, draft=True)
+    assert set(spy[0].beams) == {1}
+    assert word_errors(clip.reference, draft.text).rate <= MAX_CLIP_WER
+    assert word_errors(clip.reference, final.text).rate <= MAX_CLIP_WER
 
 
 @pytest.mark.usefixtures("need_librivox", "need_espeak")

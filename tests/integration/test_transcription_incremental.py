@@ -142,6 +142,35 @@ def test_live_text_follows_a_sentence_before_its_pause(whisper: TranscriptionEng
     assert word_errors(reference, result.text).rate < 0.15  # the live-only decodes never reach the result
 
 
+class _NotingDrafts:
+    """The engine, noting for each decode whether it was asked for a draft."""
+
+    def __init__(self, engine: TranscriptionEngine) -> None:
+        self._engine = engine
+        self.drafts: list[bool] = []
+        self.engine_name = engine.engine_name
+        self.model_name = engine.model_name
+
+    def prepare(self) -> None:
+        self._engine.prepare()
+
+    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None, draft: bool = False) -> Transcript:
+        self.drafts.append(draft)
+        return self._engine.transcribe(audio, initial_prompt=initial_prompt, draft=draft)
+
+
+@pytest.mark.usefixtures("need_espeak")
+def test_only_the_live_text_between_pauses_is_a_draft(whisper: TranscriptionEngine, speech_dir: Path) -> None:
+    audio, _ = espeak_answer(speech_dir, 30, seed=2)
+    engine = _NotingDrafts(whisper)
+    transcriber = IncrementalTranscriber(engine, policy=ChunkPolicy())
+    feed_like_a_recording(transcriber, audio)
+    transcriber.finish()
+    # Drafts may be decoded faster and less exactly: none may reach the transcript that is kept.
+    assert engine.drafts.count(True) == transcriber.stats.live_runs > 0
+    assert engine.drafts.count(False) >= 2
+
+
 @pytest.mark.usefixtures("need_librivox")
 def test_a_saved_recording_is_transcribed_in_stretches_without_losing_sentences(whisper: TranscriptionEngine) -> None:
     # Real speech, 86 s: Whisper's own long-audio decoder gave WER 0.16-0.43 here (whole sentences lost).

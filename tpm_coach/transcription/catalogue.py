@@ -21,7 +21,14 @@ MIN_MEMORY_BYTES = 4 * 1024**3
 @dataclass(frozen=True)
 class CatalogueModel:
     """One offered model. `wer_librivox` is the word error rate on the LibriVox clips (whole files, measured
-    in this project); None where it was never measured. Accuracy does not depend on the computer."""
+    in this project); None where it was never measured. Accuracy does not depend on the computer.
+
+    `beam_size` is the narrowest beam the model decodes with. Whisper base, decoding greedily in the short
+    prompted stretches of a live answer, wrote "they tamary fry data and macutives" for "every Friday to the
+    executives"; with a beam of 5 its word error rate there fell from 0.094 to 0.063 (five 60 s answers,
+    bench/transcription.py --beam-size), below tiny.en's 0.083, for twice the decoding time. tiny.en gained
+    less (0.075) and needs its speed.
+    """
 
     name: str
     size_bytes: int
@@ -29,6 +36,7 @@ class CatalogueModel:
     multilingual: bool
     wer_librivox: float | None
     bundled: bool = False
+    beam_size: int = 5
 
     @property
     def repo(self) -> str:
@@ -50,7 +58,7 @@ class CatalogueModel:
 
 
 CATALOGUE: tuple[CatalogueModel, ...] = (
-    CatalogueModel("tiny.en", 75_537_502, True, multilingual=False, wer_librivox=0.070, bundled=True),
+    CatalogueModel("tiny.en", 75_537_502, True, multilingual=False, wer_librivox=0.070, bundled=True, beam_size=1),
     CatalogueModel("base", 145_217_532, True, multilingual=True, wer_librivox=0.014),
     CatalogueModel("base.en", 145_000_000, False, multilingual=False, wer_librivox=None),
     CatalogueModel("small.en", 484_000_000, False, multilingual=False, wer_librivox=None),
@@ -68,6 +76,12 @@ def get(name: str) -> CatalogueModel:
         names = ", ".join(m.name for m in CATALOGUE)
         raise TranscriptionError(f"'{name}' is not an offered speech model", f"choose one of: {names}")
     return model
+
+
+def beam_size(model: str, setting: int) -> int:
+    """The beam to decode `model` with: the setting, widened to the catalogue's for an offered model."""
+    offered = find(model)
+    return max(setting, offered.beam_size) if offered else setting
 
 
 def speech_models_dir() -> Path:

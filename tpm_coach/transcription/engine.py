@@ -26,7 +26,9 @@ class TranscriptionEngine(Protocol):
     def prepare(self) -> None:
         """Load the model (slow the first time): call it in a worker before the first answer."""
 
-    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript: ...
+    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None, draft: bool = False) -> Transcript:
+        """`draft`: text shown only while the candidate speaks, soon replaced; it may be decoded faster and
+        less exactly."""
 
 
 # Written the way people speak, so the model keeps writing fillers; it is never part of the transcript.

@@ -5,8 +5,9 @@ pipeline with a batch of one): the sequential decoder would seek back to the las
 second window over the few hundred milliseconds after it, where a prompted model tends to loop
 ("...", repeated words) through every temperature fallback, costing seconds. That window is cut to the
 audio plus a little padding (at least 15 s) rather than padded to 30 s, which makes a short decode about
-three times cheaper; a decode that repeats itself is redone without the earlier text, and one that leaves most
-of the speech out (under one word a second of it) without any prompt, keeping the better of the two. Longer
+three times cheaper; a decode that repeats itself is redone without the earlier text, and one that leaves speech
+out (under one word a second of it, or one word laid over seconds of it) without any prompt, keeping the better
+of the two. Drafts (live text, soon replaced) decode greedily; the rest with the catalogue's beam. Longer
 audio uses the sequential decoder with its usual 30 s windows, prompts and temperature fallback, redone
 without a prompt when it goes astray in the same ways.
 
@@ -30,6 +31,7 @@ import numpy as np
 from tpm_coach.config import TranscriptionSettings
 from tpm_coach.domain.attempt import Transcript, Word
 from tpm_coach.errors import KnownError, TranscriptionError
+from tpm_coach.transcription import catalogue
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, clean_word, speech_prompt
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,9 @@ _WINDOW_MARGIN_S = 1.0
 # A decode with fewer words than this per second of speech (after the voice detector) lost its way.
 _DERAILED_WORDS_PER_S = 1.0
 _DERAILED_MIN_SPEECH_S = 4.0
+# A "word" longer than this was laid over speech the decode left out: Whisper base, prompted, wrote the last
+# 10 s of a 25 s stretch, and its second word took the 9 s before them.
+_STRETCHED_WORD_S = 3.0
 
 
 class FasterWhisperEngine:
@@ -73,6 +78,7 @@ class FasterWhisperEngine:
         self._model_name = model_name or settings.model
         self._vad_filter = vad_filter
         self._keep_fillers = keep_fillers
+        self._beam_size = catalogue.beam_size(settings.model, settings.beam_size)
         self._model: Any = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
@@ -102,22 +108,23 @@ class FasterWhisperEngine:
                     ) from exc
             return self._model
 
-    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript:
+    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None, draft: bool = False) -> Transcript:
         samples = np.ascontiguousarray(audio, dtype=np.float32).reshape(-1)
         seconds = len(samples) / SAMPLE_RATE
         if seconds < _MIN_AUDIO_S:
             return self._transcript([], [])
         model = self._get_model()
         prompt = speech_prompt(initial_prompt, keep_fillers=self._keep_fillers)
+        beam = 1 if draft else self._beam_size
         with self._run_lock:
             try:
                 if seconds <= SINGLE_WINDOW_S:
-                    segments = self._single(model, samples, prompt, seconds)
+                    segments = self._single(model, samples, prompt, seconds, beam)
                 else:
-                    segments, speech_s = self._sequential(model, samples, prompt)
+                    segments, speech_s = self._sequential(model, samples, prompt, beam)
                     if prompt is not None and (_looped(segments) or _derailed(segments, speech_s)):
                         log.info("decode of %.1f s went astray; redoing it without a prompt", seconds)
-                        segments = _better(segments, self._sequential(model, samples, None)[0])
+                        segments = _better(segments, self._sequential(model, samples, None, beam)[0])
                 texts, words = self._collect(segments)
             except (RuntimeError, ValueError) as exc:
                 raise TranscriptionError(
@@ -125,33 +132,33 @@ class FasterWhisperEngine:
                 ) from exc
         return self._transcript(texts, words)
 
-    def _single(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float) -> list[Any]:
-        """One window, redone when the decode repeats itself or leaves most of the speech out."""
-        segments, speech_s = self._one_window(model, samples, prompt, seconds)
+    def _single(self, model: Any, samples: FloatArray, prompt: str | None, seconds: float, beam: int) -> list[Any]:
+        """One window, redone when the decode repeats itself or leaves speech out."""
+        segments, speech_s = self._one_window(model, samples, prompt, seconds, beam)
         unprompted = speech_prompt(None, keep_fillers=self._keep_fillers)
         if _looped(segments) and prompt != unprompted:
             # Mostly a few seconds cut off mid-sentence after a long prompt: without the earlier text none of
             # the loops collected from the transcription bench came back.
             log.info("decode of %.1f s repeated itself; redoing it without the earlier text", seconds)
-            segments, speech_s = self._one_window(model, samples, unprompted, seconds)
+            segments, speech_s = self._one_window(model, samples, unprompted, seconds, beam)
         if prompt is not None and _derailed(segments, speech_s):
             # Whisper base, prompted with the disfluent sentence, heard 19 s of a clear answer as "I".
-            log.info("decode of %.1f s left most of the speech out; redoing it without a prompt", seconds)
-            segments = _better(segments, self._one_window(model, samples, None, seconds)[0])
+            log.info("decode of %.1f s left speech out; redoing it without a prompt", seconds)
+            segments = _better(segments, self._one_window(model, samples, None, seconds, beam)[0])
         if _looped(segments):
             log.info("decode of %.1f s repeated itself; redoing it with temperature fallback", seconds)
-            segments = _better(segments, self._sequential(model, samples, unprompted)[0])
+            segments = _better(segments, self._sequential(model, samples, unprompted, beam)[0])
         return segments
 
     def _one_window(
-        self, model: Any, samples: FloatArray, prompt: str | None, seconds: float
+        self, model: Any, samples: FloatArray, prompt: str | None, seconds: float, beam: int
     ) -> tuple[list[Any], float]:
         """The segments and the seconds of speech the voice detector found in the audio."""
         pipeline = _short_window_pipeline()(model, _window_s(seconds))  # holds per-call state: one per call
         segments, info = pipeline.transcribe(
             samples,
             language=self._settings.language or None,
-            beam_size=self._settings.beam_size,
+            beam_size=beam,
             word_timestamps=True,
             vad_filter=self._vad_filter,
             initial_prompt=(" " + prompt) if prompt else None,
@@ -160,11 +167,11 @@ class FasterWhisperEngine:
         )
         return list(segments), _speech_s(info)
 
-    def _sequential(self, model: Any, samples: FloatArray, prompt: str | None) -> tuple[list[Any], float]:
+    def _sequential(self, model: Any, samples: FloatArray, prompt: str | None, beam: int) -> tuple[list[Any], float]:
         segments, info = model.transcribe(
             samples,
             language=self._settings.language or None,
-            beam_size=self._settings.beam_size,
+            beam_size=beam,
             word_timestamps=True,
             vad_filter=self._vad_filter,
             initial_prompt=prompt,
@@ -208,8 +215,10 @@ def _speech_s(info: Any) -> float:
 
 
 def _derailed(segments: list[Any], speech_s: float) -> bool:
-    """Far fewer words than the speech holds: people say two to three words in a second of speech."""
-    return speech_s >= _DERAILED_MIN_SPEECH_S and _word_count(segments) < _DERAILED_WORDS_PER_S * speech_s
+    """Speech left out: far fewer words than it holds (people say two to three a second), or one word over seconds."""
+    if speech_s >= _DERAILED_MIN_SPEECH_S and _word_count(segments) < _DERAILED_WORDS_PER_S * speech_s:
+        return True
+    return any(w.end - w.start > _STRETCHED_WORD_S for s in segments for w in s.words or [])
 
 
 def _better(first: list[Any], second: list[Any]) -> list[Any]:

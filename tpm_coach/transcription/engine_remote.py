@@ -76,7 +76,7 @@ class RemoteEngine:
         self._guard.cancel()
         self._client.close()
 
-    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript:
+    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None, draft: bool = False) -> Transcript:
         import openai
 
         from tpm_coach.openai_errors import Endpoint, explain

@@ -78,7 +78,9 @@ class IncrementalStats:
     tail_audio_s: float = 0.0  # audio left to transcribe at finish()
     tail_s: float = 0.0  # time spent transcribing it
     reheard_s: float = 0.0  # audio before a cut decoded again as context (policy.overlap_s)
-    runs: list[tuple[float, float]] = field(default_factory=list)  # (audio seconds, wall seconds)
+    # (audio seconds, wall seconds) of the decodes that may be kept: finish() estimates its own from them.
+    # Drafts are left out, as they may be decoded more cheaply.
+    runs: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -272,11 +274,10 @@ class IncrementalTranscriber:
             return
         before = [*self._committed, *([self._provisional] if self._provisional else [])]
         began = time.perf_counter()
-        piece = self._engine.transcribe(self._audio[since:end].copy(), initial_prompt=self._prompt(before))
-        spent = time.perf_counter() - began
+        audio = self._audio[since:end].copy()
+        piece = self._engine.transcribe(audio, initial_prompt=self._prompt(before), draft=True)
         self.stats.live_runs += 1
-        self.stats.transcribe_s += spent
-        self.stats.runs.append(((end - since) / SAMPLE_RATE, spent))
+        self.stats.transcribe_s += time.perf_counter() - began
         self._live = _Chunk(since, end, piece.text, offset_words(piece.words, since / SAMPLE_RATE))
         self._notify()
 

@@ -62,9 +62,9 @@ class BackgroundEngine:
         lower_thread_priority()
         self._engine.prepare()
 
-    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript:
+    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None, draft: bool = False) -> Transcript:
         lower_thread_priority()
-        return self._engine.transcribe(audio, initial_prompt=initial_prompt)
+        return self._engine.transcribe(audio, initial_prompt=initial_prompt, draft=draft)
 
 
 class SpeechModel:

@@ -56,8 +56,9 @@ def _serve(conn: Connection, settings_json: str) -> None:
                 engine.prepare()
                 conn.send(("ok", engine.model_name))
             else:
-                _, audio, prompt = request
-                conn.send(("ok", engine.transcribe(audio, initial_prompt=prompt).model_dump(mode="json")))
+                _, audio, prompt, draft = request
+                transcript = engine.transcribe(audio, initial_prompt=prompt, draft=draft)
+                conn.send(("ok", transcript.model_dump(mode="json")))
         except KnownError as exc:
             conn.send(("known", type(exc).__name__, exc.message, exc.hint))
         except Exception as exc:  # reported to the app, which logs it as a defect
@@ -142,8 +143,8 @@ class ProcessEngine:
     def prepare(self) -> None:
         self._model_name = str(self._call(("prepare",)))
 
-    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None) -> Transcript:
-        return Transcript.model_validate(self._call(("transcribe", audio, initial_prompt)))
+    def transcribe(self, audio: FloatArray, *, initial_prompt: str | None = None, draft: bool = False) -> Transcript:
+        return Transcript.model_validate(self._call(("transcribe", audio, initial_prompt, draft)))
 
     def _stop_child(self) -> None:
         process, conn = self._process, self._conn
