@@ -8,7 +8,9 @@ rate of each mode and their ratio, Stop -> transcript, and the live-text lag (fr
 audio to the first update that holds it); per group the mean and worst ratio, RTF and peak RSS.
 
     .venv/bin/python bench/transcription.py [--fast 1] [--seeds 5] [--lengths 60 180] [--librivox 5]
-        [--model tiny.en|FOLDER]   (scripts/install-speech-models puts Whisper base in a folder)
+        [--model tiny.en|base|FOLDER]  (base: installed by scripts/install-speech-models; decoded with its
+                                       catalogue beam, as in the app; a FOLDER only with --beam-size)
+        [--beam-size N]
         [--shifts 0.1 0.2]         (each answer again, started later: how much one decode's ratio is chance)
 """
 
@@ -313,7 +315,12 @@ def main() -> int:
     )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--model", default="tiny.en", help="a model name or a CTranslate2 model folder")
-    parser.add_argument("--beam-size", type=int, default=TranscriptionSettings().beam_size)
+    parser.add_argument(
+        "--beam-size",
+        type=int,
+        default=TranscriptionSettings().beam_size,
+        help="the setting: a catalogue model decodes with at least its own beam (base: 5)",
+    )
     parser.add_argument("--lengths", type=int, nargs="*", default=[60, 180])
     parser.add_argument("--seeds", type=int, default=5, help="espeak answers per length")
     parser.add_argument("--librivox", type=int, default=5, help="real-speech answers (LibriVox clips strung together)")
