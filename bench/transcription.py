@@ -60,6 +60,8 @@ class Run:
     whole_latency: float
     inc_busy_s: float
     inc_wait_s: float  # of Stop -> transcript: waiting for a decode already running when Stop came
+    tail_audio_s: float = 0.0  # audio decoded after Stop
+    tail_draft: bool = False  # ... as a draft: its full decode did not fit the time left
     lags: list[float] = field(default_factory=list)
     inc_rss_mb: float = 0.0
     whole_rss_mb: float = 0.0
@@ -222,6 +224,8 @@ def bench(args: argparse.Namespace) -> list[Run]:
                 whole_latency=whole_latency,
                 inc_busy_s=stats.transcribe_s,
                 inc_wait_s=stats.finish_wait_s,
+                tail_audio_s=stats.tail_audio_s,
+                tail_draft=stats.tail_draft,
                 lags=lags,
                 inc_rss_mb=inc_rss.peak_mb,
                 whole_rss_mb=whole_rss.peak_mb,
@@ -248,7 +252,7 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
     )
     header = (
         f"{'answer':<14}{'seed':>5}{'audio s':>9}{'WER inc':>9}{'WER whole':>10}{'ratio':>7}"
-        f"{'Stop s':>8}{'wait s':>8}{'whole s':>8}{'lag p50 s':>10}{'lag p90 s':>10}"
+        f"{'Stop s':>8}{'wait s':>8}{'tail s':>8}{'whole s':>8}{'lag p50 s':>10}{'lag p90 s':>10}"
         + (f"{'ratio, shifts':>14}{'whole swing':>12}" if args.shifts else "")
     )
     print(header)
@@ -257,7 +261,8 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
         lags = sorted(run.lags) or [math.nan]
         print(
             f"{run.group:<14}{run.seed:>5}{run.answer_s:>9.1f}{run.inc.rate:>9.3f}{run.whole.rate:>10.3f}"
-            f"{run.ratio:>7.2f}{run.inc_latency:>8.2f}{run.inc_wait_s:>8.2f}{run.whole_latency:>8.2f}"
+            f"{run.ratio:>7.2f}{run.inc_latency:>8.2f}{run.inc_wait_s:>8.2f}"
+            f"{('d ' if run.tail_draft else '') + f'{run.tail_audio_s:.1f}':>8}{run.whole_latency:>8.2f}"
             f"{statistics.median(lags):>10.2f}{lags[int(0.9 * (len(lags) - 1))]:>10.2f}"
             + (f"{run.shifted_ratio:>14.2f}{run.whole_spread:>12.2f}" if args.shifts else "")
         )
@@ -292,7 +297,8 @@ def print_tables(runs: list[Run], args: argparse.Namespace) -> None:
         "\nratio: incremental WER / whole-file WER of the same answer (goals: mean <= "
         f"{RATIO_MEAN_GOAL}, worst <= {RATIO_WORST_GOAL}); pooled: all errors of the group over all its words;"
         f"\nStop: Stop -> full transcript (budget {BUDGET_S:.1f} s), wait: the part of it spent on a decode already"
-        " running; lag: from a word's end in the audio to the first"
+        " running; tail: audio decoded after Stop (d: as a draft, its full decode being over the time left);"
+        "\nlag: from a word's end in the audio to the first"
         f" live update holding it, wall seconds (goal: median < {LAG_BUDGET_S:.0f} s while recording at x1);"
         "\nRTF: engine time while speaking / audio time; RSS: peak MB while that mode ran, of the whole bench process,"
         "\nor with --speech-process of the child process holding the model (as in the app; fresh for each answer)."

@@ -107,7 +107,13 @@ class TranscriptionSettings(_Section):
     compute_type: str = "int8"
     threads: int = Field(default=0, ge=0, le=64, description="0 lets the engine choose.")
     beam_size: int = Field(
-        default=1, ge=1, le=10, description="1 decodes greedily (fastest); Whisper base and larger use at least 5."
+        default=1,
+        ge=1,
+        le=10,
+        description=(
+            "1 decodes greedily (fastest); Whisper base and larger use at least 5. The words left at Stop are"
+            " decoded greedily when the beam would keep the transcript waiting past its time budget."
+        ),
     )
     language: str = "en"
     remote_base_url: str = ""

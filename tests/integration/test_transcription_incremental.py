@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from tpm_coach.language.wer import word_errors
 from tpm_coach.transcription import create_engine
 from tpm_coach.transcription.engine import SAMPLE_RATE, FloatArray, TranscriptionEngine
 from tpm_coach.transcription.incremental import ChunkPolicy, IncrementalTranscriber, transcribe_recording
+from tpm_coach.transcription.pauses import default_detector
 
 BLOCK = SAMPLE_RATE // 10
 
@@ -163,19 +165,39 @@ class _NotingDrafts:
 def test_only_the_live_text_between_pauses_is_a_draft(whisper: TranscriptionEngine, speech_dir: Path) -> None:
     audio, _ = espeak_answer(speech_dir, 30, seed=2)
     engine = _NotingDrafts(whisper)
-    transcriber = IncrementalTranscriber(engine, policy=ChunkPolicy())
+    transcriber = IncrementalTranscriber(engine, policy=ChunkPolicy(finish_budget_s=math.inf))
     feed_like_a_recording(transcriber, audio)
     transcriber.finish()
-    # Drafts may be decoded faster and less exactly: none may reach the transcript that is kept.
+    # Drafts may be decoded faster and less exactly: with time to spare none reaches the transcript that is kept.
     assert engine.drafts.count(True) == transcriber.stats.live_runs > 0
     assert engine.drafts.count(False) >= 2
+    assert not transcriber.stats.tail_draft
+
+
+@pytest.mark.usefixtures("need_espeak")
+def test_the_last_words_are_a_draft_when_decoding_them_fully_would_miss_the_budget(
+    whisper: TranscriptionEngine, speech_dir: Path
+) -> None:
+    audio, reference = espeak_answer(speech_dir, 30, seed=2)
+    last_word_end = default_detector().speech_regions(audio)[-1][1]
+    audio = audio[: last_word_end + SAMPLE_RATE // 10]  # Stop as the last word ends: its sentence is left to do
+    engine = _NotingDrafts(whisper)
+    transcriber = IncrementalTranscriber(engine, policy=ChunkPolicy(finish_budget_s=0.0))
+    feed_like_a_recording(transcriber, audio)
+    result = transcriber.finish()
+    assert transcriber.stats.tail_draft and transcriber.stats.tail_audio_s > 0
+    assert engine.drafts[-1] is True
+    assert engine.drafts.count(True) == transcriber.stats.live_runs + 1
+    assert word_errors(reference, result.text).rate < 0.15
 
 
 @pytest.mark.usefixtures("need_librivox")
 def test_a_saved_recording_is_transcribed_in_stretches_without_losing_sentences(whisper: TranscriptionEngine) -> None:
     # Real speech, 86 s: Whisper's own long-audio decoder gave WER 0.16-0.43 here (whole sentences lost).
     audio, reference = librivox_story(0)
-    transcript = transcribe_recording(whisper, audio)
+    engine = _NotingDrafts(whisper)
+    transcript = transcribe_recording(engine, audio)
+    assert engine.drafts and not any(engine.drafts)  # no one waits on a budget: every stretch fully decoded
     assert word_errors(reference, transcript.text).rate <= 0.05
     starts = [w.start for w in transcript.words]
     assert starts == sorted(starts)
