@@ -278,11 +278,8 @@ class IncrementalTranscriber:
         ):
             return
         before = [*self._committed, *([self._provisional] if self._provisional else [])]
-        began = time.perf_counter()
-        piece = self._engine.transcribe(self._audio[since:end].copy(), initial_prompt=self._prompt(before), draft=True)
+        self._live = self._transcribe(since, end, before, draft=True)
         self.stats.live_runs += 1
-        self.stats.transcribe_s += time.perf_counter() - began
-        self._live = _Chunk(since, end, piece.text, offset_words(piece.words, since / SAMPLE_RATE))
         self._notify()
 
     def _finish_work(self, end: int) -> None:
